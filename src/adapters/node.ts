@@ -1,0 +1,97 @@
+/**
+ * crossgate for node:http, Express 4/5 and Connect: `cors(options)` returns `(req, res, next)`.
+ * Glue only: it builds a request view, asks the core, and applies the plan.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { CorsOptions } from "../core/cors/options.ts";
+import { toCorsPolicy, type CorsPolicy } from "../core/cors/policy.ts";
+import type { CorsPlan } from "../core/cors/decide.ts";
+import { mergeVary } from "../core/internal/vary.ts";
+import { requestViewFromRecord } from "../core/request.ts";
+
+export type { CorsOptions, CorsPolicy, CorsPlan };
+
+/** A Connect/Express-style middleware; `next` is optional for plain node:http use. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+/**
+ * CORS middleware for node:http, Express and Connect. Preflights are answered here and never
+ * reach your routes (no `app.options("*")` needed); other requests get their CORS headers before
+ * your handlers run, so error responses keep them.
+ * @example
+ * app.use(cors({ origins: ["https://app.example.com"], credentials: true }));
+ * // node:http
+ * const withCors = cors({ origins: ["http://localhost:5173"] });
+ * http.createServer((req, res) => withCors(req, res, () => handle(req, res)));
+ */
+export function cors(options: CorsOptions | CorsPolicy): NodeMiddleware {
+  const policy = toCorsPolicy(options);
+  return function crossgateCors(req, res, next) {
+    const view = requestViewFromRecord(req.method ?? "GET", req.url ?? "/", req.headers, req);
+    const plan = policy.decide(view);
+    if (plan instanceof Promise) {
+      plan.then(
+        (resolved) => applyPlan(resolved, res, next),
+        (error: unknown) => fail(error, res, next),
+      );
+    } else {
+      applyPlan(plan, res, next);
+    }
+  };
+}
+
+/** Applies a plan to a Node response: sets headers, merges `Vary`, answers or hands on. */
+export function applyPlan(plan: CorsPlan, res: ServerResponse, next?: (error?: unknown) => void): void {
+  if (res.headersSent) return next?.();
+  const headers = plan.headers;
+  for (let index = 0; index < headers.length; index++) {
+    const header = headers[index]!;
+    res.setHeader(header[0], header[1]);
+  }
+  if (plan.vary !== "") keepVary(res, plan.vary);
+  if (plan.action === "respond") {
+    res.statusCode = plan.status;
+    if (plan.status !== 204) res.setHeader("Content-Length", "0");
+    res.end();
+    return;
+  }
+  next?.();
+}
+
+const VARY = Symbol("crossgate.vary");
+const WRITE_HEAD = Symbol("crossgate.writeHead");
+
+type VaryingResponse = ServerResponse & { [VARY]?: string; [WRITE_HEAD]?: ServerResponse["writeHead"] };
+
+/**
+ * Merges `Vary` now, and again when the head is written, so a handler that later overwrites
+ * `Vary` (`res.setHeader("Vary", "Accept-Encoding")`) cannot drop `Origin` and poison caches.
+ */
+function keepVary(res: VaryingResponse, vary: string): void {
+  res.setHeader("Vary", mergeVary(res.getHeader("vary"), vary));
+  if (res[VARY] !== undefined) {
+    res[VARY] = mergeVary(res[VARY], vary);
+    return;
+  }
+  res[VARY] = vary;
+  res[WRITE_HEAD] = res.writeHead;
+  res.writeHead = writeHeadKeepingVary as ServerResponse["writeHead"];
+}
+
+function writeHeadKeepingVary(this: VaryingResponse, ...args: unknown[]): ServerResponse {
+  const vary = this[VARY]!;
+  const last = args[args.length - 1];
+  if (typeof last === "object" && last !== null && !Array.isArray(last)) {
+    const headers = last as OutgoingHttpHeaders;
+    const key = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
+    if (key !== undefined) headers[key] = mergeVary(headers[key], vary);
+  }
+  if (!this.headersSent) this.setHeader("Vary", mergeVary(this.getHeader("vary"), vary));
+  return (this[WRITE_HEAD] as (...a: unknown[]) => ServerResponse).apply(this, args);
+}
+
+function fail(error: unknown, res: ServerResponse, next?: (error?: unknown) => void): void {
+  if (next) return next(error);
+  if (!res.headersSent) res.statusCode = 500;
+  res.end();
+}

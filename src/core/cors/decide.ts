@@ -1,0 +1,296 @@
+import type { RequestView } from "../request.ts";
+import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
+import { isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
+import type { CompiledCors, CorsHeader } from "./compile.ts";
+
+/** Why crossgate refused a cross-origin request. */
+export type RefusalReason =
+  | "origin-not-allowed"
+  | "origin-null"
+  | "origin-malformed"
+  | "origin-too-long"
+  | "origin-callback-failed"
+  | "method-not-allowed"
+  | "header-not-allowed"
+  | "headers-malformed"
+  | "headers-too-long";
+
+/**
+ * - `allowed`: a cross-origin request the policy grants.
+ * - `refused`: a cross-origin request the policy refuses; no CORS header grants anything.
+ * - `no-origin`: no `Origin` header (same-origin GET/HEAD, or not a browser).
+ * - `disabled`: `urlFilter` excludes the path; crossgate does nothing at all.
+ */
+export type CorsVerdict = "allowed" | "refused" | "no-origin" | "disabled";
+
+/** What an adapter must do with a request. Adapters apply it and decide nothing themselves. */
+export interface CorsPlan {
+  /** `respond`: answer now with `status` and the headers, empty body, and do not call the app. `pass`: call the app, then make sure the headers are on its response. */
+  readonly action: "respond" | "pass";
+  /** The status to answer with when `action` is `respond`. */
+  readonly status: number;
+  /** Headers to set, replacing any value the app set. */
+  readonly headers: readonly CorsHeader[];
+  /** Tokens to merge into the response's `Vary` (never replacing it); `""` for none. */
+  readonly vary: string;
+  readonly verdict: CorsVerdict;
+  /** Whether the request is a CORS preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`). */
+  readonly preflight: boolean;
+  /** Set when `verdict` is `refused`. */
+  readonly reason: RefusalReason | undefined;
+  /** For a refusal, the method or header at fault, if any. */
+  readonly detail: string | undefined;
+}
+
+const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
+
+/** Per-policy caches of immutable plans; exact origins are finite, so the cache is bounded. */
+export interface PlanCache {
+  readonly byOrigin: Map<string, { actual?: CorsPlan; preflight?: CorsPlan }>;
+  readonly refusals: Map<string, CorsPlan>;
+  /** `Access-Control-Request-Headers` values already checked: `""` when allowed, else the refused name. */
+  readonly requestHeaders: Map<string, string>;
+  readonly noOrigin: CorsPlan;
+  readonly disabled: CorsPlan;
+  readonly publicActual: CorsPlan;
+}
+
+const REQUEST_HEADERS_CACHE_LIMIT = 256;
+const REQUEST_HEADERS_CACHEABLE_LENGTH = 256;
+
+export function createPlanCache(compiled: CompiledCors): PlanCache {
+  return {
+    byOrigin: new Map(),
+    refusals: new Map(),
+    requestHeaders: new Map(),
+    noOrigin: plan("pass", 0, compiled.public ? publicHeaders(compiled) : NO_HEADERS, compiled.varyActual, compiled.public ? "allowed" : "no-origin", false),
+    disabled: plan("pass", 0, NO_HEADERS, "", "disabled", false),
+    publicActual: plan("pass", 0, publicHeaders(compiled), compiled.varyActual, "allowed", false),
+  };
+}
+
+function publicHeaders(compiled: CompiledCors): readonly CorsHeader[] {
+  return Object.freeze([["Access-Control-Allow-Origin", "*"] as const, ...compiled.actualHeaders]);
+}
+
+/**
+ * Decides how to answer one request. Synchronous unless `allowOrigin` is consulted and returns a
+ * promise. Never throws for any request input.
+ */
+export function decideCors(compiled: CompiledCors, cache: PlanCache, request: RequestView): CorsPlan | Promise<CorsPlan> {
+  if (compiled.urlFilter !== undefined && !compiled.urlFilter(decodePath(request.path))) return cache.disabled;
+
+  const origin = request.header("origin");
+  // Fetch "CORS-preflight request": OPTIONS with Origin and Access-Control-Request-Method.
+  const preflight = origin !== undefined && request.method === "OPTIONS" && request.header("access-control-request-method") !== undefined;
+
+  if (compiled.public) return preflight ? grantPreflight(compiled, cache, request, "*", false) : cache.publicActual;
+  if (origin === undefined) return cache.noOrigin;
+
+  if (compiled.origins.exact.has(origin)) {
+    return preflight ? grantPreflight(compiled, cache, request, origin, true) : grantActual(compiled, cache, request, origin, true);
+  }
+  if (origin.length > MAX_ORIGIN_LENGTH) return refuse(compiled, cache, request, preflight, "origin-too-long", undefined);
+  if (origin === "null") {
+    return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, preflight, false) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
+  }
+  const parsed = parseSerializedOrigin(origin);
+  if (parsed === undefined) return refuse(compiled, cache, request, preflight, "origin-malformed", undefined);
+  if (compiled.origins.any || compiled.origins.matchesParsed(origin, parsed)) {
+    return grant(compiled, cache, request, origin, preflight, false);
+  }
+  if (compiled.allowOrigin === undefined) return refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
+  return askCallback(compiled, cache, request, origin, preflight);
+}
+
+function askCallback(
+  compiled: CompiledCors,
+  cache: PlanCache,
+  request: RequestView,
+  origin: string,
+  preflight: boolean,
+): CorsPlan | Promise<CorsPlan> {
+  const failed = (error: unknown): CorsPlan => {
+    compiled.logger.warn(`crossgate cors: allowOrigin threw for origin ${JSON.stringify(origin)}; refusing the request. ${String((error as Error)?.stack ?? error)}`);
+    return refuse(compiled, cache, request, preflight, "origin-callback-failed", undefined);
+  };
+  let answer: boolean | Promise<boolean>;
+  try {
+    answer = compiled.allowOrigin!(origin, request);
+  } catch (error) {
+    return failed(error);
+  }
+  const conclude = (allowed: unknown): CorsPlan =>
+    allowed === true ? grant(compiled, cache, request, origin, preflight, false) : refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
+  if (answer !== null && typeof answer === "object" && typeof (answer as Promise<boolean>).then === "function") {
+    return Promise.resolve(answer).then(conclude, failed);
+  }
+  return conclude(answer);
+}
+
+function grant(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, preflight: boolean, cacheable: boolean): CorsPlan {
+  return preflight ? grantPreflight(compiled, cache, request, origin, cacheable) : grantActual(compiled, cache, request, origin, cacheable);
+}
+
+function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, cacheable: boolean): CorsPlan {
+  const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
+  if (cacheable && !privateNetwork) {
+    const entry = cache.byOrigin.get(origin);
+    if (entry?.actual !== undefined) return entry.actual;
+    const built = buildActual(compiled, origin, false);
+    if (entry === undefined) cache.byOrigin.set(origin, { actual: built });
+    else entry.actual = built;
+    return built;
+  }
+  return buildActual(compiled, origin, privateNetwork);
+}
+
+function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boolean): CorsPlan {
+  const acao = compiled.origins.any && !compiled.credentials ? "*" : origin;
+  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", acao], ...compiled.actualHeaders];
+  if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
+  return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
+}
+
+function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, cacheable: boolean): CorsPlan {
+  const method = request.header("access-control-request-method") ?? "";
+  // Fetch "CORS-preflight fetch" step 7: a safelisted method needs no listing.
+  if (!compiled.anyMethod && !isSafelistedMethod(method) && !compiled.methods.has(method)) {
+    return refuse(compiled, cache, request, true, "method-not-allowed", method);
+  }
+  if (compiled.anyMethod && !isToken(method)) return refuse(compiled, cache, request, true, "method-not-allowed", method);
+
+  const requested = request.header("access-control-request-headers");
+  let reflectedHeaders: string | undefined;
+  if (requested !== undefined && requested !== "") {
+    const verdict = checkRequestHeaders(compiled, cache, requested);
+    if (verdict !== "") {
+      const reason = verdict === "\0long" ? "headers-too-long" : verdict === "\0malformed" ? "headers-malformed" : "header-not-allowed";
+      return refuse(compiled, cache, request, true, reason, reason === "header-not-allowed" ? verdict : undefined);
+    }
+    if (compiled.reflectHeaders) reflectedHeaders = parseHeaderNameList(requested)!.join(", ");
+  }
+
+  const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
+  const reflectMethod = compiled.anyMethod && compiled.credentials;
+  const dynamic = privateNetwork || reflectMethod || reflectedHeaders !== undefined;
+  if (cacheable && !dynamic) {
+    const entry = cache.byOrigin.get(origin);
+    if (entry?.preflight !== undefined) return entry.preflight;
+    const built = buildPreflight(compiled, origin, undefined, undefined, false);
+    if (entry === undefined) cache.byOrigin.set(origin, { preflight: built });
+    else entry.preflight = built;
+    return built;
+  }
+  return buildPreflight(compiled, origin, reflectMethod ? method : undefined, reflectedHeaders, privateNetwork);
+}
+
+function buildPreflight(
+  compiled: CompiledCors,
+  origin: string,
+  reflectedMethod: string | undefined,
+  reflectedHeaders: string | undefined,
+  privateNetwork: boolean,
+): CorsPlan {
+  const acao = compiled.origins.any && !compiled.credentials ? "*" : origin;
+  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", acao], ...compiled.preflightHeaders];
+  if (reflectedMethod !== undefined) headers.push(["Access-Control-Allow-Methods", reflectedMethod]);
+  if (reflectedHeaders !== undefined) headers.push(["Access-Control-Allow-Headers", reflectedHeaders]);
+  if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
+  return plan("respond", compiled.preflightStatus, Object.freeze(headers), compiled.varyPreflight, "allowed", true);
+}
+
+/**
+ * Checks `Access-Control-Request-Headers`. Returns `""` when every name is allowed, the first
+ * refused name otherwise, or a `\0`-prefixed marker for a malformed or over-long value.
+ * Values over the limit are refused without being read, so a 1 MiB header costs nothing.
+ */
+function checkRequestHeaders(compiled: CompiledCors, cache: PlanCache, requested: string): string {
+  if (requested.length > MAX_REQUEST_HEADERS_LENGTH) return "\0long";
+  const known = cache.requestHeaders.get(requested);
+  if (known !== undefined) return known;
+  const names = parseHeaderNameList(requested);
+  let verdict = "";
+  if (names === undefined) {
+    verdict = "\0malformed";
+  } else {
+    for (const name of names) {
+      if (compiled.requestHeaders.has(name)) continue;
+      // Fetch "CORS non-wildcard request-header name": `*` never covers Authorization.
+      if (compiled.anyHeader && (name !== "authorization" || compiled.reflectHeaders)) continue;
+      verdict = name;
+      break;
+    }
+  }
+  if (requested.length <= REQUEST_HEADERS_CACHEABLE_LENGTH) {
+    if (cache.requestHeaders.size >= REQUEST_HEADERS_CACHE_LIMIT) cache.requestHeaders.clear();
+    cache.requestHeaders.set(requested, verdict);
+  }
+  return verdict;
+}
+
+function refuse(
+  compiled: CompiledCors,
+  cache: PlanCache,
+  request: RequestView,
+  preflight: boolean,
+  reason: RefusalReason,
+  detail: string | undefined,
+): CorsPlan {
+  if (compiled.debug) compiled.logger.warn(describeRefusal(request, reason, detail));
+  if (detail !== undefined) {
+    return plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
+  }
+  const key = preflight ? `p:${reason}` : reason;
+  let refusal = cache.refusals.get(key);
+  if (refusal === undefined) {
+    // A refused preflight is answered 403 without any CORS header: the browser then fails it,
+    // and the app never runs for it.
+    refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason);
+    cache.refusals.set(key, refusal);
+  }
+  return refusal;
+}
+
+const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
+  "origin-not-allowed": "the origin is not in origins, matches no pattern or regex, and allowOrigin (if any) did not allow it",
+  "origin-null": 'the origin is "null" (sandboxed iframe, file: page or cross-origin redirect), which is not allowed',
+  "origin-malformed": "the Origin header is not an origin a browser would send (scheme://host[:port], lower case)",
+  "origin-too-long": `the Origin header is longer than ${MAX_ORIGIN_LENGTH} characters`,
+  "origin-callback-failed": "allowOrigin threw or rejected",
+  "method-not-allowed": "the preflight asks for a method that is not in methods",
+  "header-not-allowed": "the preflight asks for a header that is not in requestHeaders",
+  "headers-malformed": "Access-Control-Request-Headers is not a comma-separated list of header names",
+  "headers-too-long": `Access-Control-Request-Headers is longer than ${MAX_REQUEST_HEADERS_LENGTH} characters`,
+};
+
+/** One line saying exactly why a request was refused, for debug logs. */
+export function describeRefusal(request: RequestView, reason: RefusalReason, detail: string | undefined): string {
+  const origin = request.header("origin") ?? "";
+  const shown = origin.length > 80 ? `${JSON.stringify(origin.slice(0, 80))}... (${origin.length} characters)` : JSON.stringify(origin);
+  const kind = request.method === "OPTIONS" && request.header("access-control-request-method") !== undefined ? "preflight" : "request";
+  const what = detail === undefined ? "" : ` (${reason === "method-not-allowed" ? "method" : "header"} ${JSON.stringify(detail.slice(0, 80))})`;
+  return `crossgate cors: refused ${kind} ${request.method.slice(0, 16)} ${request.path.slice(0, 200)} from origin ${shown}: ${REASON_TEXT[reason]}${what}.`;
+}
+
+function plan(
+  action: "respond" | "pass",
+  status: number,
+  headers: readonly CorsHeader[],
+  vary: string,
+  verdict: CorsVerdict,
+  preflight: boolean,
+  reason?: RefusalReason,
+  detail?: string,
+): CorsPlan {
+  return Object.freeze({ action, status, headers, vary, verdict, preflight, reason, detail });
+}
+
+function decodePath(path: string): string {
+  if (!path.includes("%")) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,64 @@
+import type { OriginMatcher } from "../origins.ts";
+import type { RequestView } from "../request.ts";
+import { compileCors, type CompiledCors } from "./compile.ts";
+import { createPlanCache, decideCors, type CorsPlan, type PlanCache } from "./decide.ts";
+import type { CorsOptions } from "./options.ts";
+
+const POLICY = Symbol.for("crossgate.cors-policy");
+
+/**
+ * A validated CORS policy. What it decides is immutable; `reconfigure` swaps in a whole new,
+ * fully validated policy at once, so a request sees either the old rules or the new ones.
+ */
+export interface CorsPolicy {
+  /** Decides how to answer a request. A promise only when `allowOrigin` is asked and returns one. */
+  decide(request: RequestView): CorsPlan | Promise<CorsPlan>;
+  /**
+   * Validates `options` and, only if they are valid, replaces the policy's rules. If they are
+   * refused, it throws a `ConfigError` and the current rules stay in force.
+   */
+  reconfigure(options: CorsOptions): void;
+  /** The options in force (frozen). */
+  readonly options: Readonly<CorsOptions>;
+  /** The trusted origins in force, shareable with the CSRF guard. */
+  readonly origins: OriginMatcher;
+  readonly [POLICY]: true;
+}
+
+/**
+ * Builds a CORS policy, validating every option. Throws a `ConfigError` naming each bad option,
+ * its value and the fix.
+ * @example
+ * const policy = createCorsPolicy({ origins: ["https://app.example.com"], credentials: true });
+ */
+export function createCorsPolicy(options: CorsOptions): CorsPolicy {
+  let state = compileState(options);
+  return Object.freeze({
+    [POLICY]: true as const,
+    decide: (request: RequestView) => decideCors(state.compiled, state.cache, request),
+    reconfigure(next: CorsOptions) {
+      state = compileState(next);
+    },
+    get options() {
+      return state.compiled.options;
+    },
+    get origins() {
+      return state.compiled.origins;
+    },
+  });
+}
+
+function compileState(options: CorsOptions): { compiled: CompiledCors; cache: PlanCache } {
+  const compiled = compileCors(options);
+  return { compiled, cache: createPlanCache(compiled) };
+}
+
+/** True for a policy built by `createCorsPolicy` (from any copy of crossgate). */
+export function isCorsPolicy(value: unknown): value is CorsPolicy {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[POLICY] === true;
+}
+
+/** Accepts options or a ready policy, as every adapter does. */
+export function toCorsPolicy(optionsOrPolicy: CorsOptions | CorsPolicy): CorsPolicy {
+  return isCorsPolicy(optionsOrPolicy) ? optionsOrPolicy : createCorsPolicy(optionsOrPolicy);
+}

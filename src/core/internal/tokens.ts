@@ -1,0 +1,117 @@
+/**
+ * HTTP tokens, method names and header names (RFC 9110 §5.6.2), and the Fetch standard's
+ * forbidden names, which browsers never let a script send.
+ */
+
+const TCHAR = new Uint8Array(128);
+for (const character of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+  TCHAR[character.charCodeAt(0)] = 1;
+}
+
+/** RFC 9110 §5.6.2: `token = 1*tchar`. */
+export function isToken(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 128 || TCHAR[code] === 0) return false;
+  }
+  return true;
+}
+
+/** Fetch "forbidden method": a script can never send these, so allowing them is a mistake. */
+export function isForbiddenMethod(method: string): boolean {
+  const upper = method.toUpperCase();
+  return upper === "CONNECT" || upper === "TRACE" || upper === "TRACK";
+}
+
+/** Fetch "normalize a method": these six are byte-upper-cased; every other method is case-sensitive. */
+export function normalizeMethod(method: string): string {
+  const upper = method.toUpperCase();
+  switch (upper) {
+    case "DELETE":
+    case "GET":
+    case "HEAD":
+    case "OPTIONS":
+    case "POST":
+    case "PUT":
+      return upper;
+    default:
+      return method;
+  }
+}
+
+/** Fetch "CORS-safelisted method": always allowed by a successful preflight. */
+export function isSafelistedMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD" || method === "POST";
+}
+
+const FORBIDDEN_REQUEST_HEADERS = new Set([
+  "accept-charset",
+  "accept-encoding",
+  "access-control-request-headers",
+  "access-control-request-method",
+  "connection",
+  "content-length",
+  "cookie",
+  "cookie2",
+  "date",
+  "dnt",
+  "expect",
+  "host",
+  "keep-alive",
+  "origin",
+  "referer",
+  "set-cookie",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "via",
+]);
+
+/** Fetch "forbidden request-header" names (lower-case input): browsers never let scripts set them. */
+export function isForbiddenRequestHeader(name: string): boolean {
+  return FORBIDDEN_REQUEST_HEADERS.has(name) || name.startsWith("proxy-") || name.startsWith("sec-");
+}
+
+/** Fetch "forbidden response-header name": never readable by scripts, so exposing it is a mistake. */
+export function isForbiddenResponseHeader(name: string): boolean {
+  return name === "set-cookie" || name === "set-cookie2";
+}
+
+/** The longest `Access-Control-Request-Headers` crossgate parses; longer values are refused unread. */
+export const MAX_REQUEST_HEADERS_LENGTH = 4096;
+
+/**
+ * Parses `Access-Control-Request-Headers` into lower-case names, in one pass.
+ * Browsers send lower-case names joined by "," without spaces (Fetch "CORS-unsafe request-header
+ * names"); other clients may add optional whitespace or empty elements (RFC 9110 §5.6.1), which
+ * are tolerated. Returns `undefined` when an element is not a token or the value is too long.
+ */
+export function parseHeaderNameList(value: string): string[] | undefined {
+  if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
+  const names: string[] = [];
+  let start = 0;
+  const length = value.length;
+  while (start <= length) {
+    let end = value.indexOf(",", start);
+    if (end === -1) end = length;
+    let first = start;
+    let last = end;
+    while (first < last && isWhitespace(value.charCodeAt(first))) first++;
+    while (last > first && isWhitespace(value.charCodeAt(last - 1))) last--;
+    if (last > first) {
+      for (let index = first; index < last; index++) {
+        const code = value.charCodeAt(index);
+        if (code >= 128 || TCHAR[code] === 0) return undefined;
+      }
+      names.push(value.slice(first, last).toLowerCase());
+    }
+    start = end + 1;
+  }
+  return names;
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}

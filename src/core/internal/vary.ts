@@ -1,0 +1,25 @@
+/**
+ * Merges tokens into a `Vary` value (RFC 9110 §12.5.5): case-insensitive, never duplicated,
+ * and `*` absorbs everything. `existing` is the response's current value, if any.
+ */
+export function mergeVary(existing: string | readonly string[] | number | undefined, add: string): string {
+  if (existing === undefined || existing === "") return add;
+  const current = Array.isArray(existing) ? existing.join(", ") : String(existing);
+  if (current === add || add === "") return current;
+  const present = new Set<string>();
+  for (const token of current.split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name === "*") return "*";
+    if (name !== "") present.add(name);
+  }
+  let merged = current.trim();
+  for (const token of add.split(",")) {
+    const name = token.trim();
+    if (name === "*") return "*";
+    if (name !== "" && !present.has(name.toLowerCase())) {
+      present.add(name.toLowerCase());
+      merged = merged === "" ? name : `${merged}, ${name}`;
+    }
+  }
+  return merged;
+}

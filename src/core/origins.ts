@@ -1,0 +1,286 @@
+import type { IssueCollector } from "./errors.ts";
+import {
+  isLoopbackHost,
+  parseOriginEntry,
+  parseSerializedOrigin,
+  type ParsedOrigin,
+} from "./internal/origin.ts";
+import { isPublicSuffix } from "./internal/public-suffix.ts";
+
+/** The safety rules an origin list is validated against; CORS and CSRF share them. */
+export interface OriginRules {
+  /** The option name used in error messages, e.g. `"origins"` or `"CORS_ALLOWED_ORIGINS"`. */
+  readonly option: string;
+  /** The option name for the regexes in error messages. */
+  readonly regexOption?: string;
+  readonly credentials: boolean;
+  readonly allowNull: boolean;
+  readonly allowAnyWithCredentials: boolean;
+  readonly allowInsecureWithCredentials: boolean;
+  readonly allowPublicSuffixWildcards: boolean;
+}
+
+/**
+ * A compiled, immutable set of trusted origins: exact origins in a `Set`, subdomain and port
+ * patterns in lookup tables keyed by host suffix, and full-match regexes. Matching an exact origin
+ * costs one hash lookup whatever the list's size; a pattern costs one lookup per label of the host.
+ */
+export class OriginMatcher {
+  /** `"*"`: every origin. */
+  readonly any: boolean;
+  /** Whether the literal `null` origin is trusted. */
+  readonly allowsNull: boolean;
+  /** Exact origins, as browsers serialise them. */
+  readonly exact: ReadonlySet<string>;
+  /** The entries as configured, for display and for sharing the list with another guard. */
+  readonly entries: readonly string[];
+  readonly regexes: readonly RegExp[];
+  readonly #anyPort: ReadonlySet<string>;
+  readonly #subdomains: ReadonlySet<string>;
+  readonly #hasPatterns: boolean;
+
+  constructor(init: {
+    any: boolean;
+    allowsNull: boolean;
+    exact: Set<string>;
+    anyPort: Set<string>;
+    subdomains: Set<string>;
+    regexes: RegExp[];
+    entries: string[];
+  }) {
+    this.any = init.any;
+    this.allowsNull = init.allowsNull;
+    this.exact = init.exact;
+    this.#anyPort = init.anyPort;
+    this.#subdomains = init.subdomains;
+    this.regexes = Object.freeze(init.regexes);
+    this.entries = Object.freeze(init.entries);
+    this.#hasPatterns = init.anyPort.size > 0 || init.subdomains.size > 0;
+    Object.freeze(this);
+  }
+
+  /** Whether nothing but `"*"`, exact origins or `null` can match, so no parsing is ever needed. */
+  get isExactOnly(): boolean {
+    return !this.#hasPatterns && this.regexes.length === 0;
+  }
+
+  /**
+   * Whether a raw `Origin` header value is trusted. Malformed, over-long and non-canonical values
+   * never match; `null` matches only when explicitly allowed.
+   */
+  matches(origin: string): boolean {
+    if (this.exact.has(origin)) return true;
+    if (origin === "null") return this.allowsNull;
+    if (this.any) return true;
+    if (this.isExactOnly) return false;
+    const parsed = parseSerializedOrigin(origin);
+    return parsed !== undefined && this.matchesParsed(origin, parsed);
+  }
+
+  /** The pattern and regex part of `matches`, for an origin already parsed. */
+  matchesParsed(origin: string, parsed: ParsedOrigin): boolean {
+    if (this.#hasPatterns) {
+      const { scheme, host, port } = parsed;
+      if (this.#anyPort.has(`${scheme}://${host}`)) return true;
+      if (this.#subdomains.size > 0 && !host.startsWith("[")) {
+        // Walk the host's suffixes at label boundaries: a.b.example.com → .b.example.com, .example.com, .com
+        for (let dot = host.indexOf("."); dot !== -1; dot = host.indexOf(".", dot + 1)) {
+          const suffix = host.slice(dot);
+          if (this.#subdomains.has(`${scheme}://*${suffix}:${port}`)) return true;
+          if (this.#subdomains.has(`${scheme}://*${suffix}:*`)) return true;
+        }
+      }
+    }
+    for (const regex of this.regexes) {
+      if (regex.test(origin)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Validates and compiles an origin list (and optional regexes) into an `OriginMatcher`, adding
+ * every problem to `issues`. Shared by the CORS policy and the CSRF guard so both trust exactly
+ * the same origins.
+ */
+export function compileOrigins(
+  origins: readonly string[] | "*" | undefined,
+  regexes: readonly (RegExp | string)[] | undefined,
+  rules: OriginRules,
+  issues: IssueCollector,
+): OriginMatcher {
+  const exact = new Set<string>();
+  const anyPort = new Set<string>();
+  const subdomains = new Set<string>();
+  const compiledRegexes: RegExp[] = [];
+  const entries: string[] = [];
+  let any = false;
+  let allowsNull = false;
+  const list = origins === "*" ? ["*"] : (origins ?? []);
+
+  if (!Array.isArray(list)) {
+    issues.add(
+      "wrong-type",
+      rules.option,
+      origins,
+      "must be an array of origin strings or \"*\".",
+      'write e.g. ["https://app.example.com"].',
+    );
+  } else {
+    list.forEach((entry: unknown, index) => {
+      const option = `${rules.option}[${index}]`;
+      if (typeof entry !== "string") {
+        issues.add("wrong-type", option, entry, "is not a string.", 'write an origin such as "https://app.example.com".');
+        return;
+      }
+      entries.push(entry);
+      const parsed = parseOriginEntry(entry);
+      if ("code" in parsed) {
+        if (parsed.code === "origin-null") return;
+        issues.add(parsed.code, option, entry, parsed.problem, parsed.fix);
+        return;
+      }
+      switch (parsed.kind) {
+        case "any":
+          any = true;
+          if (rules.credentials && !rules.allowAnyWithCredentials) {
+            issues.add(
+              "any-origin-with-credentials",
+              option,
+              entry,
+              "allows every origin while credentials are on: any website could act as the signed-in user.",
+              "list the origins you trust, or set dangerouslyAllowAnyOriginWithCredentials: true to reflect every origin anyway.",
+            );
+          }
+          return;
+        case "null":
+          if (!rules.allowNull) {
+            issues.add(
+              "origin-null",
+              option,
+              entry,
+              "trusts the opaque origin \"null\", which every sandboxed iframe, file: page and cross-origin redirect sends, attackers' included.",
+              "remove it, or set dangerouslyAllowNullOrigin: true if you really serve sandboxed documents.",
+            );
+          }
+          allowsNull = true;
+          return;
+        case "exact":
+          checkSecure(entry, parsed.parsed.scheme, parsed.parsed.host, option, rules, issues);
+          exact.add(entry);
+          return;
+        case "pattern":
+          checkSecure(entry, parsed.scheme, parsed.subdomains ? "x" + parsed.host : parsed.host, option, rules, issues);
+          if (parsed.subdomains) {
+            if (rules.credentials && !rules.allowPublicSuffixWildcards && isPublicSuffix(parsed.host.slice(1))) {
+              issues.add(
+                "origin-public-suffix-wildcard",
+                option,
+                entry,
+                `matches every site under the public suffix "${parsed.host.slice(1)}", where anyone can register one, while credentials are on.`,
+                `name your own domain ("${parsed.scheme}://*.yourname${parsed.host}"), or set dangerouslyAllowPublicSuffixWildcards: true.`,
+              );
+            }
+            subdomains.add(`${parsed.scheme}://*${parsed.host}:${parsed.port}`);
+          } else {
+            anyPort.add(`${parsed.scheme}://${parsed.host}`);
+          }
+          return;
+      }
+    });
+  }
+
+  const regexOption = rules.regexOption ?? "originRegexes";
+  if (regexes !== undefined && !Array.isArray(regexes)) {
+    issues.add("wrong-type", regexOption, regexes, "must be an array of RegExp or strings.", "write e.g. [/^https:\\/\\/[a-z]+\\.example\\.com$/].");
+  } else {
+    (regexes ?? []).forEach((pattern: unknown, index) => {
+      const compiled = compileOriginRegex(pattern, `${regexOption}[${index}]`, rules, issues);
+      if (compiled !== undefined) compiledRegexes.push(compiled);
+    });
+  }
+
+  return new OriginMatcher({ any, allowsNull, exact, anyPort, subdomains, regexes: compiledRegexes, entries });
+}
+
+function checkSecure(
+  entry: string,
+  scheme: string,
+  host: string,
+  option: string,
+  rules: OriginRules,
+  issues: IssueCollector,
+): void {
+  if (!rules.credentials || rules.allowInsecureWithCredentials) return;
+  if (scheme === "http" && !isLoopbackHost(host)) {
+    issues.add(
+      "origin-insecure-with-credentials",
+      option,
+      entry,
+      "is plain http while credentials are on: anyone on the network path can impersonate it and act as the signed-in user.",
+      `use ${JSON.stringify(entry.replace(/^http:/, "https:"))}, or set dangerouslyAllowInsecureOriginsWithCredentials: true (loopback hosts such as localhost are always allowed).`,
+    );
+  }
+}
+
+/**
+ * Compiles a user regex with full-match semantics. The regex must be written anchored (`^...$`) so
+ * that it means the same thing here and in django-cors-headers, whose `re.match` anchors only the start.
+ */
+function compileOriginRegex(
+  pattern: unknown,
+  option: string,
+  rules: OriginRules,
+  issues: IssueCollector,
+): RegExp | undefined {
+  let source: string;
+  let flags = "";
+  if (pattern instanceof RegExp) {
+    source = pattern.source;
+    flags = pattern.flags.replace(/[gy]/g, "");
+  } else if (typeof pattern === "string") {
+    source = pattern;
+  } else {
+    issues.add("wrong-type", option, pattern, "is neither a RegExp nor a string.", "write e.g. /^https:\\/\\/[a-z0-9-]+\\.example\\.com$/.");
+    return undefined;
+  }
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(`^(?:${source})$`, flags);
+  } catch (error) {
+    issues.add("regex-invalid", option, pattern, `is not a valid regular expression (${(error as Error).message}).`, "fix its syntax.");
+    return undefined;
+  }
+  if (!source.startsWith("^") || !source.endsWith("$") || source.endsWith("\\$")) {
+    issues.add(
+      "regex-unanchored",
+      option,
+      pattern,
+      "is not anchored; in Django, re.match would let it match longer origins such as https://example.com.evil.net.",
+      `anchor it: ${anchoredForm(source, flags)} (crossgate always matches the whole origin).`,
+    );
+    return undefined;
+  }
+  if (rules.credentials && !rules.allowInsecureWithCredentials && /^\^(?:http|https\?|\(https\?\)|\(http\|https\)|\(https\|http\))(?::|\\:)/.test(source)) {
+    const rest = source.replace(/^\^[^:]*:(?:\\\/|\/){2}/, "");
+    if (!/^(?:localhost|127\\\.0\\\.0\\\.1|\\\[::1\\\])/.test(rest)) {
+      issues.add(
+        "origin-insecure-with-credentials",
+        option,
+        pattern,
+        "admits plain-http origins while credentials are on: anyone on the network path can impersonate them.",
+        "match https only, or set dangerouslyAllowInsecureOriginsWithCredentials: true.",
+      );
+    }
+  }
+  return compiled;
+}
+
+function anchoredForm(source: string, flags: string): string {
+  const core = source.replace(/^\^/, "").replace(/\$$/, "");
+  try {
+    return String(new RegExp(`^${core}$`, flags));
+  } catch {
+    return `/^${core}$/`;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * crossgate: CORS and CSRF for every TypeScript server. This entry point is the
+ * framework-neutral core; adapters live in `crossgate/node`, `crossgate/fastify`, and so on.
+ */
+export { createCorsPolicy, isCorsPolicy, toCorsPolicy, type CorsPolicy } from "./core/cors/policy.ts";
+export {
+  DEFAULT_MAX_AGE_SECONDS,
+  DEFAULT_METHODS,
+  DEFAULT_REQUEST_HEADERS,
+  type AllowOriginCallback,
+  type CorsLogger,
+  type CorsOptions,
+} from "./core/cors/options.ts";
+export { describeRefusal, type CorsPlan, type CorsVerdict, type RefusalReason } from "./core/cors/decide.ts";
+export type { CorsHeader } from "./core/cors/compile.ts";
+export { ConfigError, isConfigError, type ConfigIssue, type ConfigIssueCode } from "./core/errors.ts";
+export { compileOrigins, OriginMatcher, type OriginRules } from "./core/origins.ts";
+export { pathOf, requestViewFromRecord, type RequestView } from "./core/request.ts";
+export { mergeVary } from "./core/internal/vary.ts";
