@@ -1,0 +1,210 @@
+// One family of client errors: a base class, literal names, stable codes and cross-realm guards.
+// `instanceof` fails across realms (iframes, duplicated bundles), so each guard also accepts an
+// object with the right `name` and `code`.
+
+/** Stable codes; branch on these (or the guards), not on messages. */
+export type ClientErrorCode = "http_error" | "cors_blocked" | "network_error" | "timeout" | "parse_failed";
+
+/**
+ * What most probably made `fetch` reject with its opaque `TypeError`:
+ * - `"cors"`: the server answered (a no-cors probe reached it) but its CORS headers refused this request;
+ * - `"mixed-content"`: an https page asked for an http URL, which the browser blocks before sending;
+ * - `"local-network-access"`: a page asked for a more private address (public → local/loopback),
+ *   which browsers gate behind a permission prompt;
+ * - `"unreachable"`: no answer at all (server down, wrong host or port, DNS, TLS, offline).
+ */
+export type ProbableCause = "cors" | "mixed-content" | "local-network-access" | "unreachable";
+
+/** Base class of every error the client throws (except a caller's own abort reason, rethrown as is). */
+export abstract class CrossgateClientError extends Error {
+  abstract readonly code: ClientErrorCode;
+  /** The absolute request URL. */
+  readonly url: string;
+  /** The request method, upper-cased as sent. */
+  readonly method: string;
+
+  constructor(message: string, context: { url: string; method: string }, options?: { cause?: unknown }) {
+    super(message, options);
+    this.url = context.url;
+    this.method = context.method;
+  }
+}
+
+/** The server answered with a status outside 200–299. */
+export class HttpError<Body = unknown> extends CrossgateClientError {
+  override readonly name = "HttpError" as const;
+  readonly code = "http_error" as const;
+  readonly status: number;
+  readonly statusText: string;
+  /** The parsed body: JSON value, text, or undefined when empty. */
+  readonly body: Body;
+  /** The response (its body already read). */
+  readonly response: Response;
+  /**
+   * The reason when the body is crossgate's (Django-worded) CSRF refusal
+   * `{"error":"csrf_failed","reason":"CSRF token missing."}`; undefined otherwise.
+   */
+  readonly csrfReason: string | undefined;
+
+  constructor(context: { url: string; method: string; response: Response; body: Body; csrfReason: string | undefined }) {
+    const { response, csrfReason } = context;
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    const detail = csrfReason === undefined ? "" : `: CSRF check failed: ${csrfReason}`;
+    super(`crossgate: ${context.method} ${context.url} answered ${status}${detail}`, context);
+    this.status = response.status;
+    this.statusText = response.statusText;
+    this.body = context.body;
+    this.response = response;
+    this.csrfReason = csrfReason;
+  }
+}
+
+/** Context shared by the two diagnoses of fetch's opaque `TypeError`. */
+export interface FetchFailureContext {
+  readonly url: string;
+  readonly method: string;
+  /** The page's origin, or undefined outside a browser page. */
+  readonly origin: string | undefined;
+  readonly probableCause: ProbableCause;
+  /** A `npx crossgate doctor …` command that replays this request from the command line. */
+  readonly doctorCommand: string;
+  /** The `TypeError` fetch rejected with. */
+  readonly cause: unknown;
+}
+
+const causeText: Record<ProbableCause, string> = {
+  cors:
+    "the server is reachable but the browser blocked the response by CORS policy " +
+    "(its Access-Control-Allow-* headers do not allow this origin, method, header or credentials); " +
+    "the browser console names the exact reason",
+  "mixed-content":
+    "mixed content: an https page cannot fetch an http URL; serve the API over https",
+  "local-network-access":
+    "Local Network Access: a page on a more public address is asking for a private or loopback address, " +
+    "which browsers allow only after the user grants the local network permission (and only from secure contexts)",
+  unreachable:
+    "the server did not answer (it is down, or the host, port, DNS, TLS certificate or connection is wrong)",
+};
+
+function fetchFailureMessage(context: FetchFailureContext): string {
+  const from = context.origin === undefined ? "" : ` from ${context.origin}`;
+  return (
+    `crossgate: ${context.method} ${context.url}${from} failed: probable cause: ${causeText[context.probableCause]}.\n` +
+    `Diagnose it with: ${context.doctorCommand}`
+  );
+}
+
+/** The host answered a no-cors probe, so the opaque `TypeError` was most probably a CORS refusal. */
+export class CorsError extends CrossgateClientError {
+  override readonly name = "CorsError" as const;
+  readonly code = "cors_blocked" as const;
+  readonly origin: string | undefined;
+  readonly probableCause: ProbableCause;
+  readonly doctorCommand: string;
+
+  constructor(context: FetchFailureContext) {
+    super(fetchFailureMessage(context), context, { cause: context.cause });
+    this.origin = context.origin;
+    this.probableCause = context.probableCause;
+    this.doctorCommand = context.doctorCommand;
+  }
+}
+
+/** fetch rejected and the host did not answer either, or the browser blocked the request before sending it. */
+export class NetworkError extends CrossgateClientError {
+  override readonly name = "NetworkError" as const;
+  readonly code = "network_error" as const;
+  readonly origin: string | undefined;
+  readonly probableCause: ProbableCause;
+  readonly doctorCommand: string;
+
+  constructor(context: FetchFailureContext) {
+    super(fetchFailureMessage(context), context, { cause: context.cause });
+    this.origin = context.origin;
+    this.probableCause = context.probableCause;
+    this.doctorCommand = context.doctorCommand;
+  }
+}
+
+/** The call did not finish within `timeoutMs`. */
+export class TimeoutError extends CrossgateClientError {
+  override readonly name = "TimeoutError" as const;
+  readonly code = "timeout" as const;
+  readonly timeoutMs: number;
+
+  constructor(context: { url: string; method: string; timeoutMs: number }) {
+    super(`crossgate: ${context.method} ${context.url} timed out after ${context.timeoutMs} ms`, context);
+    this.timeoutMs = context.timeoutMs;
+  }
+}
+
+/** A successful response said it was JSON but its body did not parse. */
+export class ParseError extends CrossgateClientError {
+  override readonly name = "ParseError" as const;
+  readonly code = "parse_failed" as const;
+  readonly status: number;
+  /** The raw body text. */
+  readonly text: string;
+
+  constructor(context: { url: string; method: string; status: number; text: string; cause: unknown }) {
+    super(
+      `crossgate: ${context.method} ${context.url} answered ${context.status} with a JSON Content-Type but a body that is not JSON`,
+      context,
+      { cause: context.cause },
+    );
+    this.status = context.status;
+    this.text = context.text;
+  }
+}
+
+function hasNameAndCode(error: unknown, name: string, code: string): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const candidate = error as { name?: unknown; code?: unknown };
+  return candidate.name === name && candidate.code === code;
+}
+
+const errorCodes: ReadonlyMap<string, ClientErrorCode> = new Map([
+  ["HttpError", "http_error"],
+  ["CorsError", "cors_blocked"],
+  ["NetworkError", "network_error"],
+  ["TimeoutError", "timeout"],
+  ["ParseError", "parse_failed"],
+]);
+
+/** True for any error thrown by crossgate's client, in this realm or another. */
+export function isCrossgateClientError(error: unknown): error is CrossgateClientError {
+  if (error instanceof CrossgateClientError) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" && errorCodes.get(name) === (error as { code?: unknown }).code;
+}
+
+export function isHttpError<Body = unknown>(error: unknown): error is HttpError<Body> {
+  return error instanceof HttpError || hasNameAndCode(error, "HttpError", "http_error");
+}
+
+export function isCorsError(error: unknown): error is CorsError {
+  return error instanceof CorsError || hasNameAndCode(error, "CorsError", "cors_blocked");
+}
+
+export function isNetworkError(error: unknown): error is NetworkError {
+  return error instanceof NetworkError || hasNameAndCode(error, "NetworkError", "network_error");
+}
+
+export function isTimeoutError(error: unknown): error is TimeoutError {
+  return error instanceof TimeoutError || hasNameAndCode(error, "TimeoutError", "timeout");
+}
+
+export function isParseError(error: unknown): error is ParseError {
+  return error instanceof ParseError || hasNameAndCode(error, "ParseError", "parse_failed");
+}
+
+/** True when a call was cancelled through the caller's `AbortSignal` (rethrown as the signal's reason). */
+export function isAbortError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
+}
+
+/** True when the error is crossgate's CSRF refusal (HTTP 403 with a `csrf_failed` body). */
+export function isCsrfRefusal(error: unknown): error is HttpError & { csrfReason: string } {
+  return isHttpError(error) && error.status === 403 && typeof error.csrfReason === "string";
+}

@@ -1,0 +1,23 @@
+// crossgate/client: a browser fetch client for cross-origin APIs. No dependencies, no node: imports.
+export { apiRequest } from "./api-request.ts";
+export { createClient, type CrossgateClient, type RequestInitOptions, type RequestOptions } from "./create-client.ts";
+export {
+  CorsError,
+  CrossgateClientError,
+  HttpError,
+  isAbortError,
+  isCorsError,
+  isCrossgateClientError,
+  isCsrfRefusal,
+  isHttpError,
+  isNetworkError,
+  isParseError,
+  isTimeoutError,
+  NetworkError,
+  ParseError,
+  TimeoutError,
+  type ClientErrorCode,
+  type FetchFailureContext,
+  type ProbableCause,
+} from "./errors.ts";
+export type { ClientOptions, CsrfOptions, FetchFunction } from "./options.ts";
