@@ -17,3 +17,5 @@ export { ConfigError, isConfigError, type ConfigIssue, type ConfigIssueCode } fr
 export { compileOrigins, OriginMatcher, type OriginRules } from "./core/origins.ts";
 export { pathOf, requestViewFromRecord, type RequestView } from "./core/request.ts";
 export { mergeVary } from "./core/internal/vary.ts";
+export { fromDjangoSettings, type CrossgateSettings, type SettingsExtras } from "./core/settings/django.ts";
+export { fromEnv } from "./core/settings/env.ts";

@@ -237,7 +237,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   ].join(", ");
 
   return Object.freeze({
-    options: Object.freeze({ ...input }),
+    options: freezeOptions(input),
     origins,
     public: isPublic,
     allowOrigin: typeof allowOrigin === "function" ? allowOrigin : undefined,
@@ -310,4 +310,11 @@ function headerNames(
 /** `x-tenant-id` → `X-Tenant-Id`, for readable `Vary` values. */
 function canonicalHeaderName(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+/** A frozen copy, arrays included, so later changes to the caller's objects change nothing. */
+function freezeOptions(input: CorsOptions): Readonly<CorsOptions> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  return Object.freeze(copy) as Readonly<CorsOptions>;
 }

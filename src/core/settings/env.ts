@@ -1,0 +1,73 @@
+import { IssueCollector } from "../errors.ts";
+import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
+import type { CrossgateSettings, SettingsExtras } from "./django.ts";
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const TRUE = new Set(["true", "1", "yes", "on"]);
+const FALSE = new Set(["false", "0", "no", "off", ""]);
+
+/**
+ * Reads the django-cors-headers setting names from environment variables, as in a twelve-factor
+ * deployment: lists are comma- or whitespace-separated (`CORS_ALLOWED_ORIGINS="https://a.com,https://b.com"`)
+ * or a JSON array; regex lists are a JSON array or whitespace-separated (regexes may contain commas);
+ * booleans are `true/false`, `1/0`, `yes/no` or `on/off` in any case; integers are digits.
+ * Throws one `ConfigError` naming each bad variable.
+ * @example
+ * const { cors } = fromEnv(); // reads process.env
+ */
+export function fromEnv(env: Environment = globalThis.process?.env ?? {}, extras: SettingsExtras = {}): CrossgateSettings {
+  const issues = new IssueCollector();
+  const cors = corsOptionsFromSettings(envReader(env, issues), extras.cors ?? {}, issues);
+  issues.throwIfAny("environment");
+  return { cors };
+}
+
+function envReader(env: Environment, issues: IssueCollector): SettingsReader {
+  const has = (name: string) => env[name] !== undefined;
+  const json = (name: string, value: string): string[] | undefined => {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed) && parsed.every((item) => typeof item === "string")) return parsed;
+    } catch {
+      // reported below
+    }
+    issues.add("wrong-type", name, value, "starts with '[' but is not a JSON array of strings.", `write ${name}='["a","b"]' or a comma-separated list.`);
+    return undefined;
+  };
+  return {
+    has,
+    names: () => Object.keys(env).filter((name) => env[name] !== undefined),
+    list(name) {
+      const value = env[name]?.trim();
+      if (value === undefined) return undefined;
+      if (value.startsWith("[")) return json(name, value);
+      return value.split(/[\s,]+/).filter((item) => item !== "");
+    },
+    regexList(name) {
+      const value = env[name]?.trim();
+      if (value === undefined) return undefined;
+      if (value.startsWith("[")) return json(name, value);
+      return value.split(/\s+/).filter((item) => item !== "");
+    },
+    string: (name) => env[name],
+    bool(name) {
+      const value = env[name];
+      if (value === undefined) return undefined;
+      const lower = value.trim().toLowerCase();
+      if (TRUE.has(lower)) return true;
+      if (FALSE.has(lower)) return false;
+      issues.add("wrong-type", name, value, "is not a boolean.", `write ${name}=true or ${name}=false.`);
+      return undefined;
+    },
+    int(name) {
+      const value = env[name]?.trim();
+      if (value === undefined) return undefined;
+      if (!/^\d{1,9}$/.test(value)) {
+        issues.add("wrong-type", name, value, "is not a whole number of seconds.", `write ${name}=7200.`);
+        return undefined;
+      }
+      return Number(value);
+    },
+  };
+}
