@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors.ts";
+import { createCorsPolicy } from "../cors/policy.ts";
+import { requestViewFromRecord } from "../request.ts";
+import type { CorsPlan } from "../cors/decide.ts";
+import { fromDjangoSettings } from "./django.ts";
+import { fromEnv } from "./env.ts";
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map((issue) => `${issue.option}: ${issue.code}`);
+  }
+}
+
+describe("fromDjangoSettings", () => {
+  it("applies django-cors-headers' defaults", () => {
+    const { cors } = fromDjangoSettings({});
+    expect(cors).toMatchObject({
+      origins: [],
+      methods: ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
+      requestHeaders: ["accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"],
+      maxAgeSeconds: 86400,
+      credentials: false,
+      privateNetwork: false,
+      preflightStatus: 200,
+    });
+  });
+
+  it("maps every setting", () => {
+    const { cors } = fromDjangoSettings({
+      CORS_ALLOWED_ORIGINS: ["https://app.example.com"],
+      CORS_ALLOWED_ORIGIN_REGEXES: ["^https://(?P<name>\\w+)\\.example\\.org$"],
+      CORS_URLS_REGEX: "^/api/",
+      CORS_ALLOW_METHODS: ["GET", "POST"],
+      CORS_ALLOW_HEADERS: ["content-type", "x-csrftoken"],
+      CORS_EXPOSE_HEADERS: ["x-total"],
+      CORS_PREFLIGHT_MAX_AGE: 600,
+      CORS_ALLOW_CREDENTIALS: true,
+      CORS_ALLOW_PRIVATE_NETWORK: true,
+    });
+    const policy = createCorsPolicy(cors);
+    const plan = policy.decide(requestViewFromRecord("GET", "/api/x?y", { origin: "https://tenant.example.org" })) as CorsPlan;
+    expect(plan.verdict).toBe("allowed");
+    expect((policy.decide(requestViewFromRecord("GET", "/other", { origin: "https://app.example.com" })) as CorsPlan).verdict).toBe("disabled");
+    expect(cors).toMatchObject({ maxAgeSeconds: 600, credentials: true, privateNetwork: true, exposeHeaders: ["x-total"] });
+  });
+
+  it("lets the new names win over the legacy ones, even when empty", () => {
+    expect(fromDjangoSettings({ CORS_ALLOWED_ORIGINS: [], CORS_ORIGIN_WHITELIST: ["https://old.com"] }).cors.origins).toEqual([]);
+    expect(fromDjangoSettings({ CORS_ORIGIN_WHITELIST: ["https://old.com"] }).cors.origins).toEqual(["https://old.com"]);
+    expect(fromDjangoSettings({ CORS_ALLOW_ALL_ORIGINS: false, CORS_ORIGIN_ALLOW_ALL: true }).cors.origins).toEqual([]);
+    expect(fromDjangoSettings({ CORS_ORIGIN_ALLOW_ALL: true }).cors.origins).toBe("*");
+  });
+
+  it("maps a preflight max-age of 0 to no header, as Django does", () => {
+    expect(fromDjangoSettings({ CORS_PREFLIGHT_MAX_AGE: 0 }).cors.maxAgeSeconds).toBeNull();
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["wrong types", { CORS_ALLOW_CREDENTIALS: "True", CORS_PREFLIGHT_MAX_AGE: -1, CORS_ALLOW_METHODS: "GET" }, ["CORS_ALLOW_METHODS: wrong-type", "CORS_PREFLIGHT_MAX_AGE: wrong-type", "CORS_ALLOW_CREDENTIALS: wrong-type"]],
+    ["a typo in a setting name", { CORS_ALLOWED_ORIGIN: ["https://a.com"] }, ["CORS_ALLOWED_ORIGIN: unknown-option"]],
+    ["removed settings", { CORS_REPLACE_HTTPS_REFERER: true }, ["CORS_REPLACE_HTTPS_REFERER: unknown-option"]],
+    ["an origin with a path", { CORS_ALLOWED_ORIGINS: ["https://a.com/"] }, ["CORS_ALLOWED_ORIGINS[0]: origin-has-path"]],
+    ["a legacy name in errors", { CORS_ORIGIN_WHITELIST: ["https://a.com/"] }, ["CORS_ORIGIN_WHITELIST[0]: origin-has-path"]],
+    ["allow-all with credentials", { CORS_ALLOW_ALL_ORIGINS: true, CORS_ALLOW_CREDENTIALS: true }, ["CORS_ALLOW_ALL_ORIGINS: any-origin-with-credentials"]],
+    ["an unanchored regex", { CORS_ALLOWED_ORIGIN_REGEXES: ["^https://a\\.com"] }, ["CORS_ALLOWED_ORIGIN_REGEXES[0]: regex-unanchored"]],
+    ["a forbidden header", { CORS_ALLOW_HEADERS: ["origin"] }, ["CORS_ALLOW_HEADERS[0]: header-forbidden"]],
+  ])("names the setting for %s", (_name, settings, expected) => {
+    expect(problems(() => fromDjangoSettings(settings))).toEqual(expected);
+  });
+
+  it("ignores settings that are not django-cors-headers'", () => {
+    expect(problems(() => fromDjangoSettings({ DEBUG: true, ALLOWED_HOSTS: ["*"] }))).toEqual([]);
+  });
+
+  it("accepts crossgate-only opt-ins as a second argument and says so in the fix", () => {
+    try {
+      fromDjangoSettings({ CORS_ALLOW_ALL_ORIGINS: true, CORS_ALLOW_CREDENTIALS: true });
+    } catch (error) {
+      expect((error as Error).message).toContain("pass { dangerouslyAllowAnyOriginWithCredentials: true } as the second argument");
+    }
+    const { cors } = fromDjangoSettings(
+      { CORS_ALLOW_ALL_ORIGINS: true, CORS_ALLOW_CREDENTIALS: true },
+      { cors: { dangerouslyAllowAnyOriginWithCredentials: true } },
+    );
+    expect(cors.dangerouslyAllowAnyOriginWithCredentials).toBe(true);
+  });
+});
+
+describe("fromEnv", () => {
+  it("reads lists, booleans and integers", () => {
+    const { cors } = fromEnv({
+      CORS_ALLOWED_ORIGINS: "https://a.com, https://b.com\nhttp://localhost:5173",
+      CORS_ALLOWED_ORIGIN_REGEXES: "^https://[a-z]{1,3}\\.c\\.com$",
+      CORS_ALLOW_CREDENTIALS: "True",
+      CORS_ALLOW_PRIVATE_NETWORK: "0",
+      CORS_PREFLIGHT_MAX_AGE: "600",
+      CORS_EXPOSE_HEADERS: '["X-Total","X-Page"]',
+      PATH: "/usr/bin",
+    });
+    expect(cors).toMatchObject({
+      origins: ["https://a.com", "https://b.com", "http://localhost:5173"],
+      originRegexes: ["^https://[a-z]{1,3}\\.c\\.com$"],
+      credentials: true,
+      privateNetwork: false,
+      maxAgeSeconds: 600,
+      exposeHeaders: ["X-Total", "X-Page"],
+    });
+  });
+
+  it("defaults to process.env", () => {
+    const saved = process.env.CORS_ALLOWED_ORIGINS;
+    process.env.CORS_ALLOWED_ORIGINS = "https://env.example.com";
+    try {
+      expect(fromEnv().cors.origins).toEqual(["https://env.example.com"]);
+    } finally {
+      if (saved === undefined) delete process.env.CORS_ALLOWED_ORIGINS;
+      else process.env.CORS_ALLOWED_ORIGINS = saved;
+    }
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    ["a bad boolean", { CORS_ALLOW_CREDENTIALS: "maybe" }, ["CORS_ALLOW_CREDENTIALS: wrong-type"]],
+    ["a bad integer", { CORS_PREFLIGHT_MAX_AGE: "1h" }, ["CORS_PREFLIGHT_MAX_AGE: wrong-type"]],
+    ["bad JSON", { CORS_ALLOWED_ORIGINS: "[https://a.com]" }, ["CORS_ALLOWED_ORIGINS: wrong-type"]],
+    ["a typo", { CORS_ALLOW_CREDENTIAL: "true" }, ["CORS_ALLOW_CREDENTIAL: unknown-option"]],
+    ["an insecure origin with credentials", { CORS_ALLOWED_ORIGINS: "http://a.com", CORS_ALLOW_CREDENTIALS: "1" }, ["CORS_ALLOWED_ORIGINS[0]: origin-insecure-with-credentials"]],
+  ])("names the variable for %s", (_name, env, expected) => {
+    expect(problems(() => fromEnv(env))).toEqual(expected);
+  });
+});
