@@ -81,7 +81,7 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
           cookieFor(url) {
             if (resolved.cookieTokenOnlyForPageHost) {
               const page = pageOrigin();
-              if (page === undefined || page === "null" || new URL(page).host !== new URL(url).host) return undefined;
+              if (page === undefined || page === "null" || new URL(page).hostname !== new URL(url).hostname) return undefined;
             }
             return readPageCookie(csrf.cookieName);
           },

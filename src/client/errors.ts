@@ -175,8 +175,8 @@ const errorCodes: ReadonlyMap<string, ClientErrorCode> = new Map([
 export function isCrossgateClientError(error: unknown): error is CrossgateClientError {
   if (error instanceof CrossgateClientError) return true;
   if (typeof error !== "object" || error === null) return false;
-  const name = (error as { name?: unknown }).name;
-  return typeof name === "string" && errorCodes.get(name) === (error as { code?: unknown }).code;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return typeof name === "string" && typeof code === "string" && errorCodes.get(name) === code;
 }
 
 export function isHttpError<Body = unknown>(error: unknown): error is HttpError<Body> {
