@@ -152,7 +152,9 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
         ...(csrf === false ? [] : [csrf.headerName]),
       ]);
 
-      const carriesToken = toApi && store !== undefined && csrf !== false && methodNeedsCsrfToken(upperMethod) && !headers.has(csrf.headerName);
+      // The token rides on unsafe methods to API origins, unless the caller set the header themselves.
+      const carriesToken =
+        toApi && store !== undefined && csrf !== false && methodNeedsCsrfToken(upperMethod) && !headers.has(csrf.headerName);
       let token: string | undefined;
       if (carriesToken) {
         token = await untilAborted(store.tokenFor(url), deadline.signal);
