@@ -1,0 +1,118 @@
+// The doctor's I/O: sends each request with node:http / node:https so that exactly the headers a
+// browser would send go out (no cookies, no automatic redirects), and runs the engine.
+import http from "node:http";
+import https from "node:https";
+import { diagnose, type Transport, type WireRequest, type WireResponse } from "./engine.ts";
+import type { HeaderPair } from "./http-tokens.ts";
+import { normalizeDoctorInput, type DoctorInput } from "./input.ts";
+import type { DoctorReport } from "./report.ts";
+
+/** How requests are sent. */
+export interface HttpTransportOptions {
+  /** Give up on a request after this many milliseconds. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Accept any TLS certificate (self-signed development servers). @default false */
+  readonly insecure?: boolean;
+}
+
+export interface DoctorOptions extends HttpTransportOptions {
+  /** Also GET a missing path to see whether error responses carry CORS headers. @default true */
+  readonly errorProbe?: boolean;
+  /** Sends requests; defaults to node:http / node:https. */
+  readonly transport?: Transport;
+}
+
+/** Thrown for a doctor input that does not describe a request (bad URL, origin, method or header). */
+export class DoctorUsageError extends TypeError {
+  override readonly name = "DoctorUsageError";
+  readonly code = "ERR_CROSSGATE_DOCTOR_USAGE";
+  constructor(readonly problems: readonly string[]) {
+    super(`crossgate doctor: ${problems.join(" ")}`);
+  }
+}
+
+/**
+ * Diagnoses a cross-origin request against a live server, as a browser would make it.
+ * Throws `DoctorUsageError` for an input that is not a request; network failures are a report
+ * with verdict "error".
+ * @example
+ * const report = await doctor({ url: "https://api.example.com/items", origin: "https://app.example.com", method: "PUT" });
+ * if (report.verdict !== "allowed") console.log(report.failure?.fix.crossgate);
+ */
+export async function doctor(input: DoctorInput, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const normalized = normalizeDoctorInput(input);
+  if (!normalized.ok) throw new DoctorUsageError(normalized.problems);
+  const transport = options.transport ?? httpTransport(options);
+  return diagnose(normalized.request, transport, {
+    errorProbe: options.errorProbe ?? true,
+    inputWarnings: normalized.warnings,
+  });
+}
+
+const BODY_PREVIEW_BYTES = 1024;
+
+/** A transport over node:http / node:https: one connection per request, nothing automatic. */
+export function httpTransport(options: HttpTransportOptions = {}): Transport {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return (request: WireRequest) =>
+    new Promise<WireResponse>((resolve, reject) => {
+      const url = new URL(request.url);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of request.headers) headers[name] = value;
+      const module = url.protocol === "https:" ? https : http;
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      let req: http.ClientRequest;
+      try {
+        req = module.request(url, {
+          method: request.method,
+          headers,
+          agent: false,
+          ...(url.protocol === "https:" ? { rejectUnauthorized: options.insecure !== true } : {}),
+        });
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const timer = setTimeout(() => {
+        const error = Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: "ETIMEDOUT" });
+        req.destroy(error);
+      }, timeoutMs);
+      req.on("error", (error) => finish(() => reject(error)));
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () =>
+          finish(() =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: pairs(res.rawHeaders),
+              bodyPreview: Buffer.concat(chunks).subarray(0, BODY_PREVIEW_BYTES).toString("utf8"),
+            }),
+          );
+        res.on("data", (chunk: Buffer) => {
+          if (size < BODY_PREVIEW_BYTES) chunks.push(chunk);
+          size += chunk.length;
+          if (size >= BODY_PREVIEW_BYTES) {
+            done();
+            res.destroy();
+          }
+        });
+        res.on("end", done);
+        res.on("close", done);
+        res.on("error", done);
+      });
+      req.end();
+    });
+}
+
+function pairs(raw: readonly string[]): HeaderPair[] {
+  const result: HeaderPair[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) result.push([raw[i] as string, raw[i + 1] as string]);
+  return result;
+}
