@@ -283,8 +283,8 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   const exposedHeaders =
     allowed && finalResponse !== null
       ? finalCors === null
-        ? { readable: [...new Set(finalResponse.headers.map(([n]) => n.toLowerCase()))].filter((n) => n !== "set-cookie" && n !== "set-cookie2").sort(), hidden: [] }
-        : exposedHeadersOf(finalResponse.headers, request.credentials)
+        ? exposedHeadersOf(finalResponse.headers, request.credentials, true)
+        : exposedHeadersOf(finalResponse.headers, request.credentials, false)
       : null;
 
   let csrf: CsrfReadability | null = null;

@@ -17,18 +17,23 @@ export const SAFELISTED_RESPONSE_HEADERS: readonly string[] = [
 
 const FORBIDDEN_RESPONSE_HEADERS = ["set-cookie", "set-cookie2"];
 
+/** Connection-level headers: they describe the socket, not the response, so the report leaves them out. */
+const HOP_BY_HOP_HEADERS = ["connection", "keep-alive", "transfer-encoding"];
+
 /**
  * Splits the final response's header names into those `response.headers.get()` returns and
- * those it hides. `Access-Control-Expose-Headers: *` exposes all only without credentials.
+ * those it hides. A same-origin response ("basic" filtered) hides only Set-Cookie; a CORS one
+ * shows the safelisted names and those in `Access-Control-Expose-Headers`, whose `*` counts
+ * only without credentials. See Fetch standard, "main fetch" step 14 ("CORS-exposed header-name list").
  */
-export function exposedHeadersOf(headers: readonly HeaderPair[], credentials: boolean): ExposedHeaders {
+export function exposedHeadersOf(headers: readonly HeaderPair[], credentials: boolean, sameOrigin = false): ExposedHeaders {
   const exposed = splitList(getHeader(headers, "access-control-expose-headers"))
     .filter(isToken)
     .map((name) => name.toLowerCase());
-  const all = !credentials && exposed.includes("*");
+  const all = sameOrigin || (!credentials && exposed.includes("*"));
   const readable: string[] = [];
   const hidden: string[] = [];
-  const names = [...new Set(headers.map(([name]) => name.toLowerCase()))].sort();
+  const names = [...new Set(headers.map(([name]) => name.toLowerCase()))].filter((name) => !HOP_BY_HOP_HEADERS.includes(name)).sort();
   for (const name of names) {
     const isReadable =
       !FORBIDDEN_RESPONSE_HEADERS.includes(name) &&

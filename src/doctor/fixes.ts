@@ -91,7 +91,11 @@ export function fixFor(finding: Finding, context: FixContext): Fix {
       };
     case "preflight-not-ok":
       return {
-        summary: `The preflight got ${finding.status ?? "an error"}. Let the CORS middleware answer preflights itself (crossgate answers 204) before routing, authentication and CSRF run: a 404 or 405 means no route handles OPTIONS, a 401 or 403 means auth or CSRF ran first, a 5xx means the server failed on OPTIONS.`,
+        summary:
+          `The preflight got ${finding.status ?? "an error"}. Let the CORS middleware answer preflights itself (crossgate answers 204) before routing, authentication and CSRF run: a 404 or 405 means no route handles OPTIONS, a 401 or 403 means auth or CSRF ran first, a 5xx means the server failed on OPTIONS.` +
+          (finding.status === 403 && finding.corsFailure === "missing-allow-origin"
+            ? ` A 403 without any CORS header is also how crossgate refuses a preflight from an origin it does not allow: make sure ${origin} is listed.`
+            : ""),
         crossgate: `app.use(cors({ ${originsOption} })) // first, before routes, auth and CSRF`,
         django: `${djangoOrigins}\n${firstMiddleware}`,
       };
