@@ -27,6 +27,8 @@ Options:
       --timeout <ms>               Per-request timeout (default 10000)
       --insecure                   Accept any TLS certificate (self-signed dev servers)
       --no-error-probe             Do not GET a missing path to check error responses
+      --strict                     Apply the Fetch standard where browsers are laxer today
+                                   (Authorization covered by Access-Control-Allow-Headers: *)
   -h, --help                       Show this help
 
 Exit codes: 0 the browser would allow it, 1 it would block it, 2 usage or network error.`;
@@ -54,6 +56,7 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
         timeout: { type: "string" },
         insecure: { type: "boolean" },
         "no-error-probe": { type: "boolean" },
+        strict: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -113,6 +116,7 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values.insecure === true ? { insecure: true } : {}),
     errorProbe: values["no-error-probe"] !== true,
+    strict: values.strict === true,
     ...(hooks.transport !== undefined ? { transport: hooks.transport } : {}),
   };
   let report: DoctorReport;

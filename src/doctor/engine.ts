@@ -43,6 +43,12 @@ export interface DiagnoseOptions {
    * @default true
    */
   readonly errorProbe?: boolean;
+  /**
+   * Apply the Fetch standard exactly where today's browsers are laxer (`Authorization` covered
+   * by `Access-Control-Allow-Headers: *`).
+   * @default false
+   */
+  readonly strict?: boolean;
   /** Warnings found while reading the input, put first in the report. @default [] */
   readonly inputWarnings?: readonly Warning[];
 }
@@ -118,11 +124,13 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
             method,
             headerNames: headers.map(([name]) => name),
             unsafeHeaderNames: need.unsafeHeaderNames,
+            strict: options.strict === true,
           },
           response.status,
           response.headers,
         );
         allowLists = { methods: result.allowMethods, headers: result.allowHeaders };
+        warnings.push(...result.warnings);
         steps.push({
           kind: "preflight",
           hop,
@@ -272,12 +280,6 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
         allowHeaders: allowLists.headers,
       }),
     };
-    if (failure.finding.rule === "authorization-not-covered-by-wildcard") {
-      warnings.push({
-        id: "authorization-wildcard-firefox",
-        message: "Firefox may still let this through with a deprecation warning (pref network.cors_preflight.authorization_covered_by_wildcard); Chrome (since 97) and Safari block it.",
-      });
-    }
   }
 
   const exposedHeaders =

@@ -18,6 +18,11 @@ export interface HttpTransportOptions {
 export interface DoctorOptions extends HttpTransportOptions {
   /** Also GET a missing path to see whether error responses carry CORS headers. @default true */
   readonly errorProbe?: boolean;
+  /**
+   * Apply the Fetch standard exactly where today's browsers are laxer (`Authorization` covered by
+   * `Access-Control-Allow-Headers: *` is then a failure, not a warning). @default false
+   */
+  readonly strict?: boolean;
   /** Sends requests; defaults to node:http / node:https. */
   readonly transport?: Transport;
 }
@@ -45,6 +50,7 @@ export async function doctor(input: DoctorInput, options: DoctorOptions = {}): P
   const transport = options.transport ?? httpTransport(options);
   return diagnose(normalized.request, transport, {
     errorProbe: options.errorProbe ?? true,
+    strict: options.strict === true,
     inputWarnings: normalized.warnings,
   });
 }

@@ -96,7 +96,7 @@ export type WarningId =
   | "csrf-refusal-unreadable"
   | "max-age-invalid"
   | "max-age-capped"
-  | "authorization-wildcard-firefox"
+  | "authorization-not-covered-by-wildcard"
   | "allow-origin-null"
   | "method-case"
   | "input-assumed"

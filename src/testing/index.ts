@@ -62,6 +62,11 @@ export interface ProbeOptions {
    * headers (the CLI does this by default). @default false
    */
   readonly errorProbe?: boolean;
+  /**
+   * Apply the Fetch standard exactly where today's browsers are laxer (`Authorization` covered by
+   * `Access-Control-Allow-Headers: *` fails instead of warning). @default false
+   */
+  readonly strict?: boolean;
   /** Per-request timeout in milliseconds. @default 10000 */
   readonly timeoutMs?: number;
 }
@@ -89,7 +94,7 @@ export async function probe(target: ProbeTarget, options: ProbeOptions): Promise
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
       credentials: options.credentials === true,
     };
-    return await doctor(input, { transport: resolved.transport, errorProbe: options.errorProbe === true, timeoutMs });
+    return await doctor(input, { transport: resolved.transport, errorProbe: options.errorProbe === true, strict: options.strict === true, timeoutMs });
   } finally {
     await resolved.close();
   }
