@@ -14,13 +14,14 @@ export function processIo(): CliIo {
 }
 
 /**
- * Colour only for a terminal, never when NO_COLOR is set (https://no-color.org), always when
- * FORCE_COLOR is set to something other than 0.
+ * Colour only for a terminal (not TERM=dumb), never when NO_COLOR is set to anything
+ * (https://no-color.org), and for pipes too when FORCE_COLOR is set to something other than 0.
  */
 export function stylerFor(stream: CliIo["stdout"], env: CliIo["env"]): Styler {
   const force = env["FORCE_COLOR"];
   const noColor = env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "";
-  const enabled = !noColor && ((force !== undefined && force !== "0") || stream.isTTY === true) && env["TERM"] !== "dumb";
+  const forced = force !== undefined && force !== "" && force !== "0";
+  const enabled = !noColor && (forced || (stream.isTTY === true && env["TERM"] !== "dumb"));
   if (!enabled || typeof styleText !== "function") return plainStyler;
   const paint = (format: Parameters<typeof styleText>[0]) => (text: string) => styleText(format, text);
   return {
