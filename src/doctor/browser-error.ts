@@ -101,7 +101,7 @@ function isTaintingHop(initialUrl: string, failedUrl: string, pageOrigin: string
 
 function parseFirefox(text: string): ParsedBrowserError | null {
   const match =
-    /Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+?)\.? \(Reason: (.*?)\)(?:\. Status code: ([^.\s]+)\.?)?(?:\s|$)/.exec(text);
+    /Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at (\S+?)\.? \(Reason: (.*?)\)\.?(?: Status code: ([^.\s]+)\.?)?(?:\s|$)/.exec(text);
   if (!match) return null;
   const [, url = "", reason = "", statusText] = match;
   const status = statusText !== undefined && /^\d+$/.test(statusText) ? Number(statusText) : null;
