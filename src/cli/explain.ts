@@ -87,10 +87,12 @@ export async function runExplainCommand(args: readonly string[], io: CliIo): Pro
   }
 
   try {
-    const report = await doctor(
+    const diagnosed = await doctor(
       { url: new URL(path, EXPLAIN_SERVER).href, origin: values.origin as string, method: values.method ?? "GET", headers, credentials: values.credentials === true },
       { transport: policyTransport(policy), errorProbe: false },
     );
+    // No application runs here, so there is no CSRF answer to judge.
+    const report = { ...diagnosed, csrf: null };
     if (json) {
       io.stdout.write(`${JSON.stringify({ ...report, configuration: source }, null, 2)}\n`);
     } else {
