@@ -19,3 +19,17 @@ export { pathOf, requestViewFromRecord, type RequestView } from "./core/request.
 export { mergeVary } from "./core/internal/vary.ts";
 export { fromDjangoSettings, type CrossgateSettings, type SettingsExtras } from "./core/settings/django.ts";
 export { fromEnv } from "./core/settings/env.ts";
+export { createCsrfPolicy, isCsrfPolicy, toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "./core/csrf/policy.ts";
+export {
+  DEFAULT_CSRF_COOKIE_AGE_SECONDS,
+  DEFAULT_CSRF_COOKIE_NAME,
+  DEFAULT_CSRF_FORM_FIELD,
+  DEFAULT_CSRF_HEADER_NAME,
+  type CsrfCookieOptions,
+  type CsrfLogger,
+  type CsrfOptions,
+  type CsrfSessionIdReader,
+} from "./core/csrf/options.ts";
+export type { CsrfDecision, CsrfHeader, CsrfResponse, CsrfVerdict, IssuedCsrfToken } from "./core/csrf/decide.ts";
+export type { CsrfRefusalCode } from "./core/csrf/reasons.ts";
+export type { CsrfRequest } from "./core/csrf/request.ts";

@@ -95,3 +95,4 @@ function fail(error: unknown, res: ServerResponse, next?: (error?: unknown) => v
   if (!res.headersSent) res.statusCode = 500;
   res.end();
 }
+export { csrf, csrfRequestView, csrfTokenHandler, rotateCsrfToken } from "./csrf/node.ts";

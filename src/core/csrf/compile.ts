@@ -1,0 +1,307 @@
+import { IssueCollector, type ConfigIssue } from "../errors.ts";
+import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.ts";
+import { compileOrigins, type OriginMatcher } from "../origins.ts";
+import { nearestName } from "../internal/suggest.ts";
+import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
+import type { CookieAttributes } from "./cookie.ts";
+import {
+  CSRF_COOKIE_OPTION_NAMES,
+  CSRF_OPTION_NAMES,
+  DEFAULT_CSRF_COOKIE_AGE_SECONDS,
+  DEFAULT_CSRF_COOKIE_NAME,
+  DEFAULT_CSRF_FORM_FIELD,
+  DEFAULT_CSRF_HEADER_NAME,
+  MIN_CSRF_SECRET_LENGTH,
+  type CsrfLogger,
+  type CsrfOptions,
+  type CsrfSessionIdReader,
+} from "./options.ts";
+import { createTokenSigner, type TokenSigner } from "./token.ts";
+
+/**
+ * Options built from another configuration source (Django settings, the environment) carry the source's
+ * names under this key, so errors found when the guard is built name `SECRET_KEY`, not `secret`.
+ */
+export const SETTING_NAMES: unique symbol = Symbol.for("crossgate.csrf-setting-names");
+
+/** Everything the request path needs, computed once from validated options. Immutable. */
+export interface CompiledCsrf {
+  readonly options: Readonly<CsrfOptions>;
+  /** The CORS policy whose static origins are trusted, read per request. */
+  readonly cors: CorsPolicy | undefined;
+  readonly trusted: OriginMatcher;
+  readonly signer: TokenSigner | undefined;
+  readonly cookie: CookieAttributes;
+  readonly headerName: string;
+  readonly formField: string;
+  readonly sessionId: CsrfSessionIdReader | undefined;
+  readonly isExempt: (path: string) => boolean;
+  readonly trustProxy: boolean;
+  readonly debug: boolean;
+  readonly logger: CsrfLogger;
+}
+
+/**
+ * Validates every option, collecting every problem, and compiles the guard. Throws one `ConfigError`
+ * listing them all. `skip` leaves out issue codes a caller reports later (settings readers).
+ */
+export function compileCsrf(input: CsrfOptions, subject = "CSRF configuration"): CompiledCsrf {
+  const issues = new IssueCollector();
+  const compiled = validateCsrf(input, issues);
+  if (issues.issues.length > 0) {
+    const names = (input as { [SETTING_NAMES]?: Readonly<Record<string, string>> })?.[SETTING_NAMES];
+    if (names !== undefined) issues.issues.splice(0, issues.issues.length, ...issues.issues.map((issue) => renameIssue(issue, names)));
+  }
+  issues.throwIfAny(subject);
+  return compiled!;
+}
+
+/** Validation without throwing: adds every problem to `issues`; returns the compiled guard when there are none. */
+export function validateCsrf(input: CsrfOptions, issues: IssueCollector): CompiledCsrf | undefined {
+  if (typeof input !== "object" || input === null) {
+    issues.add("wrong-type", "options", input, "must be an object.", 'pass e.g. { cors: corsPolicy, secret: process.env.SECRET_KEY }.');
+    return undefined;
+  }
+  const before = issues.issues.length;
+  unknownKeys(input as Record<string, unknown>, CSRF_OPTION_NAMES, "", "CSRF option", issues);
+
+  const bool = (value: unknown, option: string, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") {
+      issues.add("wrong-type", option, value, "must be true or false.", `write ${option}: ${Boolean(value)}.`);
+      return fallback;
+    }
+    return value;
+  };
+  const tokens = bool(input.tokens, "tokens", true);
+  const trustProxy = bool(input.trustProxy, "trustProxy", false);
+  const debug = bool(input.debug, "debug", false);
+
+  let cors: CorsPolicy | undefined;
+  if (isCorsPolicy(input.cors)) {
+    cors = input.cors;
+  } else if (typeof input.cors === "object" && input.cors !== null) {
+    try {
+      cors = createCorsPolicy(input.cors);
+    } catch (error) {
+      const inner = (error as { issues?: readonly ConfigIssue[] }).issues;
+      if (!Array.isArray(inner)) throw error;
+      for (const issue of inner) issues.issues.push({ ...issue, option: `cors.${issue.option}` });
+    }
+  } else if (input.cors !== undefined) {
+    issues.add("wrong-type", "cors", input.cors, "must be a CorsPolicy or CORS options.", "pass the policy from createCorsPolicy(), or leave it out.");
+  }
+
+  // The same origin forms and safety rules as CORS with credentials: CSRF trust is about cookie-carrying requests.
+  const trusted = compileOrigins(
+    input.trustedOrigins,
+    undefined,
+    {
+      option: "trustedOrigins",
+      credentials: true,
+      allowNull: false,
+      allowAnyWithCredentials: false,
+      allowInsecureWithCredentials: false,
+      allowPublicSuffixWildcards: false,
+    },
+    new ForwardingCollector(issues, (issue) => ({
+      ...issue,
+      problem: issue.code === "any-origin-with-credentials" ? "trusts every website to send requests with your users' cookies, which turns CSRF protection off." : issue.problem,
+      fix: issue.fix.replace(/,? or set dangerously\w+: true[^.]*\./, "."),
+    })),
+  );
+
+  const secret = input.secret;
+  if (secret === undefined || secret === "") {
+    if (tokens) {
+      issues.add(
+        "secret-missing",
+        "secret",
+        secret,
+        "is missing; tokens are on, and crossgate signs them with it.",
+        "pass secret: a random string of 32+ characters kept out of source control (e.g. process.env.SECRET_KEY), or set tokens: false to rely on Origin checks alone.",
+      );
+    }
+  } else {
+    checkSecret(secret, "secret", issues);
+  }
+  const fallbacks: string[] = [];
+  if (input.secretFallbacks !== undefined) {
+    if (!Array.isArray(input.secretFallbacks)) {
+      issues.add("wrong-type", "secretFallbacks", input.secretFallbacks, "must be an array of strings.", "write secretFallbacks: [previousSecret].");
+    } else {
+      input.secretFallbacks.forEach((fallback: unknown, index) => {
+        if (checkSecret(fallback, `secretFallbacks[${index}]`, issues)) fallbacks.push(fallback as string);
+      });
+    }
+  }
+
+  const cookie = cookieAttributes(input.cookie, issues, bool);
+
+  const headerName = input.headerName ?? DEFAULT_CSRF_HEADER_NAME;
+  if (typeof headerName !== "string" || !isToken(headerName) || headerName === "*") {
+    issues.add("header-invalid", "headerName", headerName, "is not a valid header name.", `write headerName: "${DEFAULT_CSRF_HEADER_NAME}".`);
+  } else if (isForbiddenRequestHeader(headerName.toLowerCase())) {
+    issues.add("header-forbidden", "headerName", headerName, "is a header browsers never let scripts set.", `write headerName: "${DEFAULT_CSRF_HEADER_NAME}".`);
+  }
+  const formField = input.formField ?? DEFAULT_CSRF_FORM_FIELD;
+  if (typeof formField !== "string" || formField === "" || formField.length > 256) {
+    issues.add("value-invalid", "formField", formField, "must be a non-empty form field name.", `write formField: "${DEFAULT_CSRF_FORM_FIELD}".`);
+  }
+  if (input.sessionId !== undefined && typeof input.sessionId !== "function") {
+    issues.add("wrong-type", "sessionId", input.sessionId, "must be a function (request) => string | undefined.", "pass e.g. (request) => request.raw.session?.id.");
+  }
+
+  const exemptPaths = new Set<string>();
+  const exemptRegexes: RegExp[] = [];
+  if (input.exempt !== undefined && !Array.isArray(input.exempt)) {
+    issues.add("wrong-type", "exempt", input.exempt, "must be an array of paths and RegExps.", 'write exempt: ["/webhooks/stripe"].');
+  } else {
+    (input.exempt ?? []).forEach((entry: unknown, index) => {
+      if (entry instanceof RegExp) exemptRegexes.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, "")));
+      else if (typeof entry === "string" && entry.startsWith("/")) exemptPaths.add(entry);
+      else issues.add("value-invalid", `exempt[${index}]`, entry, "is neither a path starting with \"/\" nor a RegExp.", 'write e.g. "/webhooks/stripe" or /^\\/webhooks\\//.');
+    });
+  }
+
+  const logger = input.logger ?? console;
+  if (typeof logger?.warn !== "function") {
+    issues.add("wrong-type", "logger", logger, "must have a warn(message) method.", "pass console or an object with warn().");
+  }
+
+  if (issues.issues.length > before) return undefined;
+
+  if (debug && cors !== undefined) warnAboutCors(cors, headerName, tokens, logger);
+
+  return Object.freeze({
+    options: Object.freeze({ ...input }),
+    cors,
+    trusted,
+    signer: tokens ? createTokenSigner(secret!, fallbacks) : undefined,
+    cookie,
+    headerName,
+    formField,
+    sessionId: input.sessionId,
+    isExempt: (path: string) => exemptPaths.has(path) || exemptRegexes.some((regex) => regex.test(path)),
+    trustProxy,
+    debug,
+    logger,
+  });
+}
+
+function warnAboutCors(cors: CorsPolicy, headerName: string, tokens: boolean, logger: CsrfLogger): void {
+  if (cors.origins.any) {
+    logger.warn('crossgate csrf: the CORS policy allows origin "*"; the CSRF guard never trusts "*", only the listed origins and patterns.');
+  }
+  const exposed = (cors.options.exposeHeaders ?? []).map((name) => name.toLowerCase());
+  if (tokens && !exposed.includes(headerName.toLowerCase())) {
+    logger.warn(
+      `crossgate csrf: the CORS policy does not expose ${headerName}, so scripts on other origins cannot read the token from that response header; ` +
+        `add "${headerName}" to exposeHeaders, or have the client read the token endpoint's JSON body.`,
+    );
+  }
+}
+
+/** At least 32 characters and 5 distinct ones (Django's security.W009 asks for 50 and 5). */
+function checkSecret(value: unknown, option: string, issues: IssueCollector): boolean {
+  if (typeof value !== "string") {
+    issues.add("wrong-type", option, value, "must be a string.", "pass a random string of 32+ characters.");
+    return false;
+  }
+  if (value.length < MIN_CSRF_SECRET_LENGTH || new Set(value).size < 5) {
+    issues.add(
+      "secret-weak",
+      option,
+      `${value.length} characters`,
+      `is too weak to sign CSRF tokens (it needs ${MIN_CSRF_SECRET_LENGTH}+ characters, not all alike).`,
+      "generate one with `node -e \"console.log(crypto.randomBytes(32).toString('base64url'))\"` and keep it out of source control.",
+    );
+    return false;
+  }
+  return true;
+}
+
+// RFC 6265 §4.1.1: cookie-name is a token; path and domain values exclude CTLs and ";".
+const COOKIE_ATTRIBUTE_VALUE = /^[\x21-\x3a\x3c-\x7e]+$/;
+
+function cookieAttributes(
+  input: CsrfOptions["cookie"],
+  issues: IssueCollector,
+  bool: (value: unknown, option: string, fallback: boolean) => boolean,
+): CookieAttributes {
+  const cookie = (input ?? {}) as Exclude<CsrfOptions["cookie"], undefined>;
+  if (typeof cookie !== "object" || cookie === null) {
+    issues.add("wrong-type", "cookie", input, "must be an object of cookie attributes.", 'write e.g. cookie: { secure: true }.');
+    return defaults();
+  }
+  unknownKeys(cookie as Record<string, unknown>, CSRF_COOKIE_OPTION_NAMES, "cookie.", "cookie attribute", issues);
+  const name = cookie.name ?? DEFAULT_CSRF_COOKIE_NAME;
+  if (typeof name !== "string" || !isToken(name)) {
+    issues.add("value-invalid", "cookie.name", name, "is not a valid cookie name.", `write cookie.name: "${DEFAULT_CSRF_COOKIE_NAME}".`);
+  }
+  const path = cookie.path ?? "/";
+  if (typeof path !== "string" || !path.startsWith("/") || !COOKIE_ATTRIBUTE_VALUE.test(path)) {
+    issues.add("value-invalid", "cookie.path", path, "must be a path starting with \"/\", without spaces or \";\".", 'write cookie.path: "/".');
+  }
+  const domain = cookie.domain;
+  if (domain !== undefined && (typeof domain !== "string" || !/^\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*$/i.test(domain))) {
+    issues.add("value-invalid", "cookie.domain", domain, "is not a domain such as \".example.com\".", "write the domain, or leave it out for a host-only cookie.");
+  }
+  const secure = bool(cookie.secure, "cookie.secure", false);
+  const httpOnly = bool(cookie.httpOnly, "cookie.httpOnly", false);
+  let sameSite: CookieAttributes["sameSite"] = "Lax";
+  if (cookie.sameSite !== undefined) {
+    if (cookie.sameSite === "Lax" || cookie.sameSite === "Strict" || cookie.sameSite === "None" || cookie.sameSite === false) sameSite = cookie.sameSite;
+    else issues.add("value-invalid", "cookie.sameSite", cookie.sameSite, 'must be "Lax", "Strict", "None" or false.', 'write cookie.sameSite: "Lax".');
+  }
+  if (sameSite === "None" && !secure) {
+    issues.add("value-invalid", "cookie.sameSite", sameSite, "requires the Secure attribute; browsers drop SameSite=None cookies without it.", "set cookie.secure: true (and serve over https).");
+  }
+  if (typeof name === "string" && name.startsWith("__Host-") && (!secure || path !== "/" || domain !== undefined)) {
+    issues.add("value-invalid", "cookie.name", name, "is a __Host- cookie, which browsers only accept with Secure, Path=/ and no Domain.", "set cookie.secure: true, cookie.path: \"/\" and no cookie.domain, or drop the prefix.");
+  } else if (typeof name === "string" && name.startsWith("__Secure-") && !secure) {
+    issues.add("value-invalid", "cookie.name", name, "is a __Secure- cookie, which browsers only accept with Secure.", "set cookie.secure: true, or drop the prefix.");
+  }
+  let maxAgeSeconds: number | null = DEFAULT_CSRF_COOKIE_AGE_SECONDS;
+  if (cookie.maxAgeSeconds !== undefined) {
+    if (cookie.maxAgeSeconds === null || (Number.isInteger(cookie.maxAgeSeconds) && cookie.maxAgeSeconds >= 0)) maxAgeSeconds = cookie.maxAgeSeconds;
+    else issues.add("max-age-invalid", "cookie.maxAgeSeconds", cookie.maxAgeSeconds, "must be a whole number of seconds, 0 or more, or null for a session cookie.", `write cookie.maxAgeSeconds: ${DEFAULT_CSRF_COOKIE_AGE_SECONDS}.`);
+  }
+  return Object.freeze({ name: String(name), path: String(path), domain: typeof domain === "string" ? domain : undefined, secure, sameSite, httpOnly, maxAgeSeconds });
+}
+
+function defaults(): CookieAttributes {
+  return { name: DEFAULT_CSRF_COOKIE_NAME, path: "/", domain: undefined, secure: false, sameSite: "Lax", httpOnly: false, maxAgeSeconds: DEFAULT_CSRF_COOKIE_AGE_SECONDS };
+}
+
+function unknownKeys(input: Record<string, unknown>, known: readonly string[], prefix: string, what: string, issues: IssueCollector): void {
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    issues.add("unknown-option", `${prefix}${key}`, input[key], `is not a crossgate ${what}.`, near ? `did you mean "${prefix}${near}"?` : `use one of: ${known.join(", ")}.`);
+  }
+}
+
+/** Adds issues to another collector after rewriting them. */
+class ForwardingCollector extends IssueCollector {
+  readonly #target: IssueCollector;
+  readonly #rewrite: (issue: ConfigIssue) => ConfigIssue;
+  constructor(target: IssueCollector, rewrite: (issue: ConfigIssue) => ConfigIssue) {
+    super();
+    this.#target = target;
+    this.#rewrite = rewrite;
+  }
+  override add(...args: Parameters<IssueCollector["add"]>): void {
+    const [code, option, value, problem, fix] = args;
+    this.#target.issues.push(this.#rewrite({ code, option, value, problem, fix }));
+  }
+}
+
+/** Renames an option (`secret`, `cookie.name`, `trustedOrigins[2]`) to the setting it came from. */
+function renameIssue(issue: ConfigIssue, names: Readonly<Record<string, string>>): ConfigIssue {
+  const [, base = issue.option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(issue.option) ?? [];
+  const setting = names[base];
+  if (setting === undefined) return issue;
+  const fix = issue.fix.replace(/^pass secret: /, `set ${setting} to `).replace(/, or set tokens: false/, ", or pass { csrf: { tokens: false } } as the second argument");
+  return { ...issue, option: `${setting}${index}`, fix };
+}

@@ -1,0 +1,45 @@
+// The CSRF cookie: reading it from `Cookie` (RFC 6265 §5.4) and writing `Set-Cookie` (RFC 6265 §4.1).
+
+/** The most same-named cookies considered; more means someone is stuffing cookies, and only these count. */
+const MAX_SAME_NAME = 8;
+
+/**
+ * Every value of the cookie `name` in a `Cookie` header, in the order sent. A sibling subdomain can
+ * add its own `csrftoken` next to ours, so all of them are candidates (each must still verify).
+ */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  if (header === undefined || header === "") return [];
+  const values: string[] = [];
+  for (const pair of header.split(";")) {
+    const equals = pair.indexOf("=");
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
+    let value = pair.slice(equals + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    values.push(value);
+    if (values.length === MAX_SAME_NAME) break;
+  }
+  return values;
+}
+
+/** The validated cookie attributes. */
+export interface CookieAttributes {
+  readonly name: string;
+  readonly path: string;
+  readonly domain: string | undefined;
+  readonly secure: boolean;
+  readonly sameSite: "Lax" | "Strict" | "None" | false;
+  readonly httpOnly: boolean;
+  readonly maxAgeSeconds: number | null;
+}
+
+/** The `Set-Cookie` value for `value`, attributes in Django's order. */
+export function serializeCookie(attributes: CookieAttributes, value: string): string {
+  let cookie = `${attributes.name}=${value}`;
+  if (attributes.domain !== undefined) cookie += `; Domain=${attributes.domain}`;
+  if (attributes.maxAgeSeconds !== null) cookie += `; Max-Age=${attributes.maxAgeSeconds}`;
+  cookie += `; Path=${attributes.path}`;
+  if (attributes.sameSite !== false) cookie += `; SameSite=${attributes.sameSite}`;
+  if (attributes.secure) cookie += "; Secure";
+  if (attributes.httpOnly) cookie += "; HttpOnly";
+  return cookie;
+}

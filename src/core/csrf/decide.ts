@@ -1,0 +1,287 @@
+import { parseSerializedOrigin } from "../internal/origin.ts";
+import type { OriginMatcher } from "../origins.ts";
+import type { CompiledCsrf } from "./compile.ts";
+import { cookieValues, serializeCookie } from "./cookie.ts";
+import { reasonFor, type CsrfRefusalCode, type TokenSource } from "./reasons.ts";
+import { acceptsJson, hasFormBody, ownOrigin, type CsrfRequest, type OwnOrigin } from "./request.ts";
+import { constantTimeEqual, MASKED_LENGTH, maskSecret, SECRET_LENGTH, tokenFormatProblem, unmaskToken } from "./token.ts";
+
+/** A response header crossgate sets: `[name, value]`. */
+export type CsrfHeader = readonly [name: string, value: string];
+
+/** A complete response an adapter sends as is. */
+export interface CsrfResponse {
+  readonly status: number;
+  readonly headers: readonly CsrfHeader[];
+  readonly body: string;
+}
+
+/**
+ * - `safe-method`, `exempt`: not checked.
+ * - `same-origin`: `Sec-Fetch-Site: same-origin` or `none`.
+ * - `trusted-origin`: the `Origin` (or, without one, the `Referer`) is the server's own or trusted; tokens are off.
+ * - `token`: the origin checks passed and the token verified.
+ * - `refused`: see `code` and `reason`.
+ */
+export type CsrfVerdict = "safe-method" | "exempt" | "same-origin" | "trusted-origin" | "token" | "refused";
+
+/** What an adapter must do with a request. Adapters apply it and decide nothing themselves. */
+export interface CsrfDecision {
+  /** `pass`: call the app. `respond`: send `response` and do not call the app. */
+  readonly action: "pass" | "respond";
+  readonly verdict: CsrfVerdict;
+  readonly code: CsrfRefusalCode | undefined;
+  /** Django's reason string, for a refusal. */
+  readonly reason: string | undefined;
+  /** The 403 to send, for a refusal. */
+  readonly response: CsrfResponse | undefined;
+}
+
+/** A token handed to a page, with the headers that deliver it. */
+export interface IssuedCsrfToken {
+  /** The masked token to send back in the header or form field. */
+  readonly token: string;
+  /** `Set-Cookie`, the token header, `Cache-Control: no-store` and `Vary: Cookie`. */
+  readonly headers: readonly CsrfHeader[];
+}
+
+// RFC 9110 §9.2.1 safe methods; the set Django's CsrfViewMiddleware lets through.
+const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+
+const passing = (verdict: CsrfVerdict): CsrfDecision =>
+  Object.freeze({ action: "pass", verdict, code: undefined, reason: undefined, response: undefined });
+const SAFE = passing("safe-method");
+const EXEMPT = passing("exempt");
+const SAME_ORIGIN = passing("same-origin");
+const TRUSTED_ORIGIN = passing("trusted-origin");
+const TOKEN = passing("token");
+
+/**
+ * Decides one request, in the order of docs/csrf.md. Synchronous unless the token is checked
+ * (Web Crypto is asynchronous). Never throws for any request input.
+ */
+export function decideCsrf(compiled: CompiledCsrf, request: CsrfRequest): CsrfDecision | Promise<CsrfDecision> {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return SAFE;
+  if (compiled.isExempt(request.path)) return EXEMPT;
+
+  // Fetch Metadata: the browser itself says the request comes from this origin, or from the user.
+  const site = request.header("sec-fetch-site");
+  if (site === "same-origin" || site === "none") return SAME_ORIGIN;
+
+  const own = ownOrigin(request, compiled.trustProxy);
+  const origin = request.header("origin");
+  if (origin !== undefined) {
+    // Django CsrfViewMiddleware._origin_verified.
+    if (!isTrusted(compiled, origin, own)) return refuse(compiled, request, "origin-untrusted", { value: origin });
+  } else if (own.secure || compiled.signer === undefined) {
+    // Django CsrfViewMiddleware._check_referer (HTTPS only there; also over HTTP when no token backs it up).
+    const problem = refererProblem(compiled, request, own);
+    if (problem !== undefined) return refuse(compiled, request, problem.code, { value: problem.referer });
+  }
+  if (compiled.signer === undefined) return TRUSTED_ORIGIN;
+  return checkToken(compiled, request);
+}
+
+/** Own origin, or a static trusted one; never `null` and never CORS's `"*"`. */
+function isTrusted(compiled: CompiledCsrf, origin: string, own: OwnOrigin): boolean {
+  if (origin === "null") return false;
+  if (origin === own.origin) return true;
+  const parsed = parseSerializedOrigin(origin);
+  if (parsed === undefined) return false;
+  return matchesStatically(compiled.trusted, origin, parsed) || (compiled.cors !== undefined && matchesStatically(compiled.cors.origins, origin, parsed));
+}
+
+function matchesStatically(matcher: OriginMatcher, origin: string, parsed: NonNullable<ReturnType<typeof parseSerializedOrigin>>): boolean {
+  return matcher.exact.has(origin) || (!matcher.isExactOnly && matcher.matchesParsed(origin, parsed));
+}
+
+function refererProblem(compiled: CompiledCsrf, request: CsrfRequest, own: OwnOrigin): { code: CsrfRefusalCode; referer?: string } | undefined {
+  const referer = request.header("referer");
+  if (referer === undefined) return { code: "referer-missing" };
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return { code: "referer-malformed" };
+  }
+  if (url.host === "" || (url.protocol !== "https:" && url.protocol !== "http:" && !own.secure)) return { code: "referer-malformed" };
+  if (own.secure && url.protocol !== "https:") return { code: "referer-insecure" };
+  if (isTrusted(compiled, url.origin, own)) return undefined;
+  // Django also accepts the cookie's domain (CSRF_COOKIE_DOMAIN), with the server's port if not default.
+  const domain = compiled.cookie.domain?.toLowerCase();
+  if (domain !== undefined && own.secure === (url.protocol === "https:")) {
+    const pattern = own.port === "" ? domain : `${domain}:${own.port}`;
+    if (isSameDomain(url.host, pattern)) return undefined;
+  }
+  return { code: "referer-untrusted", referer };
+}
+
+/** Django's `is_same_domain`: a leading dot matches the domain and every subdomain. */
+function isSameDomain(host: string, pattern: string): boolean {
+  if (pattern.startsWith(".")) return host.endsWith(pattern) || host === pattern.slice(1);
+  return host === pattern;
+}
+
+async function checkToken(compiled: CompiledCsrf, request: CsrfRequest): Promise<CsrfDecision> {
+  const cookies = cookieValues(request.header("cookie"), compiled.cookie.name);
+  if (cookies.length === 0) return refuseWithToken(compiled, request, "cookie-missing", {});
+  const wellFormed = cookies.filter((value) => tokenFormatProblem(value, [SECRET_LENGTH]) === undefined);
+  if (wellFormed.length === 0) {
+    const problem = tokenFormatProblem(cookies[0]!, [SECRET_LENGTH]);
+    return refuseWithToken(compiled, request, problem === "length" ? "cookie-length" : "cookie-characters", {});
+  }
+
+  // Django reads the form field first (POST only), then the header.
+  let token: string | undefined;
+  let source: TokenSource = { kind: "header", name: compiled.headerName };
+  if (request.formField !== undefined && hasFormBody(request)) {
+    try {
+      token = await request.formField(compiled.formField);
+    } catch {
+      token = undefined;
+    }
+    if (typeof token === "string" && token !== "") source = { kind: "form" };
+    else token = undefined;
+  }
+  token ??= request.header(compiled.headerName.toLowerCase());
+  if (token === undefined) return refuseWithToken(compiled, request, "token-missing", {});
+  const format = tokenFormatProblem(token, [SECRET_LENGTH, MASKED_LENGTH]);
+  if (format !== undefined) return refuseWithToken(compiled, request, format === "length" ? "token-length" : "token-characters", { source });
+
+  const secret = token.length === MASKED_LENGTH ? unmaskToken(token) : token;
+  const cookie = wellFormed.find((value) => constantTimeEqual(value, secret));
+  if (cookie === undefined) return refuseWithToken(compiled, request, "token-incorrect", { source });
+  const session = await readSessionId(compiled, request);
+  if (!session.ok || !(await compiled.signer!.verify(cookie, session.id))) {
+    return refuseWithToken(compiled, request, "token-incorrect", { source });
+  }
+  return TOKEN;
+}
+
+type SessionRead = { readonly ok: true; readonly id: string | undefined } | { readonly ok: false };
+
+async function readSessionId(compiled: CompiledCsrf, request: CsrfRequest): Promise<SessionRead> {
+  if (compiled.sessionId === undefined) return { ok: true, id: undefined };
+  try {
+    const id: unknown = await compiled.sessionId(request);
+    if (id === undefined || id === null || id === "") return { ok: true, id: undefined };
+    if (typeof id !== "string") throw new TypeError(`sessionId returned ${typeof id}, not a string`);
+    return { ok: true, id };
+  } catch (error) {
+    compiled.logger.warn(`crossgate csrf: sessionId threw; refusing the request. ${String((error as Error)?.stack ?? error)}`);
+    return { ok: false };
+  }
+}
+
+/**
+ * Issues a token for the request's session: the cookie's secret, masked afresh, when the cookie is
+ * valid for this session (Django's `get_token`); otherwise, or with `rotate`, a new secret (`rotate_token`).
+ */
+export async function issueToken(
+  compiled: CompiledCsrf,
+  request: CsrfRequest,
+  options: { readonly rotate?: boolean; readonly sessionId?: string | undefined } = {},
+): Promise<IssuedCsrfToken> {
+  const signer = compiled.signer;
+  if (signer === undefined) throw new TypeError("crossgate csrf: tokens are off (tokens: false), so there is no token to issue.");
+  let sessionId: string | undefined;
+  if ("sessionId" in options) {
+    sessionId = options.sessionId === "" ? undefined : options.sessionId;
+  } else {
+    const session = await readSessionId(compiled, request);
+    if (!session.ok) throw new Error("crossgate csrf: sessionId threw; see the log.");
+    sessionId = session.id;
+  }
+  let secret: string | undefined;
+  if (options.rotate !== true) {
+    for (const value of cookieValues(request.header("cookie"), compiled.cookie.name)) {
+      if (tokenFormatProblem(value, [SECRET_LENGTH]) === undefined && (await signer.verify(value, sessionId))) {
+        secret = value;
+        break;
+      }
+    }
+  }
+  secret ??= await signer.newSecret(sessionId);
+  const token = maskSecret(secret);
+  return Object.freeze({
+    token,
+    headers: Object.freeze([
+      ["Set-Cookie", serializeCookie(compiled.cookie, secret)] as const,
+      [compiled.headerName, token] as const,
+      ["Cache-Control", "no-store"] as const,
+      ["Vary", "Cookie"] as const,
+    ]),
+  });
+}
+
+/** The token endpoint's answer: `{"csrfToken": "<token>"}` with the token's headers. */
+export async function tokenResponse(compiled: CompiledCsrf, request: CsrfRequest): Promise<CsrfResponse> {
+  const issued = await issueToken(compiled, request);
+  if (compiled.debug) {
+    const hint = exposureHint(compiled, request);
+    if (hint !== "") compiled.logger.warn(`crossgate csrf: token endpoint ${request.path} answered a cross-origin request.${hint}`);
+  }
+  return Object.freeze({
+    status: 200,
+    headers: Object.freeze([["Content-Type", "application/json; charset=utf-8"] as const, ...issued.headers]),
+    body: JSON.stringify({ csrfToken: issued.token }),
+  });
+}
+
+function refuse(compiled: CompiledCsrf, request: CsrfRequest, code: CsrfRefusalCode, detail: { value?: string | undefined; source?: TokenSource }, extra: readonly (readonly [string, string])[] = []): CsrfDecision {
+  const reason = reasonFor(code, detail);
+  if (compiled.debug) {
+    const hint = code === "cookie-missing" || code === "token-missing" ? exposureHint(compiled, request) : "";
+    compiled.logger.warn(`Forbidden (${reason}): ${request.path}${hint}`);
+  }
+  const json = acceptsJson(request);
+  const body = json
+    ? JSON.stringify({ error: "csrf_failed", reason })
+    : `Forbidden (CSRF verification failed. Request aborted.)\n\nReason: ${reason}\n`;
+  return Object.freeze({
+    action: "respond",
+    verdict: "refused",
+    code,
+    reason,
+    response: Object.freeze({
+      status: 403,
+      headers: Object.freeze([
+        ["Content-Type", json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"] as const,
+        ["Cache-Control", "no-store"] as const,
+        ["X-Content-Type-Options", "nosniff"] as const,
+        ...extra,
+      ]),
+      body,
+    }),
+  });
+}
+
+/**
+ * A token refusal, once the origin checks passed, carries a fresh token (cookie and header) so a
+ * client can retry once. If no token can be issued, the refusal goes out without one.
+ */
+async function refuseWithToken(
+  compiled: CompiledCsrf,
+  request: CsrfRequest,
+  code: CsrfRefusalCode,
+  detail: { source?: TokenSource },
+): Promise<CsrfDecision> {
+  let extra: readonly CsrfHeader[] = [];
+  try {
+    extra = (await issueToken(compiled, request)).headers.filter(([name]) => name !== "Cache-Control");
+  } catch {
+    extra = [];
+  }
+  return refuse(compiled, request, code, detail, extra);
+}
+
+/** A debug hint when a cross-origin page could not read the token header because CORS does not expose it. */
+function exposureHint(compiled: CompiledCsrf, request: CsrfRequest): string {
+  const origin = request.header("origin");
+  if (origin === undefined || compiled.cors === undefined) return "";
+  if (origin === ownOrigin(request, compiled.trustProxy).origin) return "";
+  const exposed = (compiled.cors.options.exposeHeaders ?? []).some((name) => name.toLowerCase() === compiled.headerName.toLowerCase());
+  return exposed
+    ? ""
+    : ` Hint: the CORS policy does not expose ${compiled.headerName}, so the page at ${origin} cannot read the token header; add "${compiled.headerName}" to exposeHeaders or read the token endpoint's JSON body.`;
+}
