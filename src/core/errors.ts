@@ -59,7 +59,8 @@ export class ConfigError extends Error {
 
   constructor(issues: readonly ConfigIssue[], subject = "configuration") {
     const lines = issues.map(
-      (issue) => `  - ${issue.option}: ${describeValue(issue.value)} ${issue.problem} Fix: ${issue.fix}`,
+      // An issue about a name rather than a value (an unknown setting) has no value to show.
+      (issue) => `  - ${issue.option}: ${issue.value === undefined ? "" : `${describeValue(issue.value)} `}${issue.problem} Fix: ${issue.fix}`,
     );
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     super(`${PREFIX}invalid ${subject} (${count}):\n${lines.join("\n")}`);

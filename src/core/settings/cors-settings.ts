@@ -91,12 +91,16 @@ export function corsOptionsFromSettings(reader: SettingsReader, extra: Partial<C
   options.preflightStatus = 200;
 
   const merged: CorsOptions = { ...options, ...extra };
-  if (issues.issues.length === 0) {
-    try {
-      compileCors(merged);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      for (const issue of error.issues) issues.issues.push(renameOption(issue, { originsName, regexesName, allowAllName }));
+  // Validate what could be read even when another setting was mistyped, so one run reports
+  // every problem; a setting already reported for its type is not reported twice.
+  const reported = new Set(issues.issues.map((issue) => issue.option));
+  try {
+    compileCors(merged);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) {
+      const renamed = renameOption(issue, { originsName, regexesName, allowAllName });
+      if (!reported.has(renamed.option.replace(/\[\d+\]$/, ""))) issues.issues.push(renamed);
     }
   }
   return merged;

@@ -112,6 +112,12 @@ describe("fromEnv", () => {
     });
   });
 
+  it("shows no value for an unknown name, only the name and the nearest setting", () => {
+    expect(() => fromEnv({ CORS_ALLOW_CREDENTAILS: "true" })).toThrow(
+      "CORS_ALLOW_CREDENTAILS: is not a django-cors-headers setting. Fix: did you mean CORS_ALLOW_CREDENTIALS?",
+    );
+  });
+
   it("defaults to process.env", () => {
     const saved = process.env.CORS_ALLOWED_ORIGINS;
     process.env.CORS_ALLOWED_ORIGINS = "https://env.example.com";
@@ -129,6 +135,11 @@ describe("fromEnv", () => {
     ["bad JSON", { CORS_ALLOWED_ORIGINS: "[https://a.com]" }, ["CORS_ALLOWED_ORIGINS: wrong-type"]],
     ["a typo", { CORS_ALLOW_CREDENTIAL: "true" }, ["CORS_ALLOW_CREDENTIAL: unknown-option"]],
     ["an insecure origin with credentials", { CORS_ALLOWED_ORIGINS: "http://a.com", CORS_ALLOW_CREDENTIALS: "1" }, ["CORS_ALLOWED_ORIGINS[0]: origin-insecure-with-credentials"]],
+    [
+      "every problem at once, a typo not hiding a bad origin",
+      { CORS_ALLOW_CREDENTAILS: "true", CORS_PREFLIGHT_MAX_AGE: "x", CORS_ALLOWED_ORIGINS: "https://a.com/" },
+      ["CORS_ALLOW_CREDENTAILS: unknown-option", "CORS_PREFLIGHT_MAX_AGE: wrong-type", "CORS_ALLOWED_ORIGINS[0]: origin-has-path"],
+    ],
   ])("names the variable for %s", (_name, env, expected) => {
     expect(problems(() => fromEnv(env))).toEqual(expected);
   });
