@@ -1,24 +1,30 @@
 import { IssueCollector } from "../errors.ts";
 import type { CorsOptions } from "../cors/options.ts";
+import type { CsrfOptions } from "../csrf/options.ts";
 import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
+import { csrfOptionsFromSettings } from "./django-csrf.ts";
 
 /** What crossgate builds from a settings source: options for each guard. */
 export interface CrossgateSettings {
   readonly cors: CorsOptions;
+  /** CSRF guard options; `csrf.cors` holds `cors`, so the guard trusts the same origins. */
+  readonly csrf: CsrfOptions;
 }
 
 /** Extra crossgate options that Django has no setting for, merged into the result. */
 export interface SettingsExtras {
   readonly cors?: Partial<CorsOptions>;
+  /** E.g. `sessionId`, `trustProxy`, `debug`, or `tokens: false`. */
+  readonly csrf?: Partial<CsrfOptions>;
 }
 
 /**
- * Reads django-cors-headers settings (the names and defaults of `settings.py`, e.g. parsed from
- * JSON) and returns validated crossgate options. Throws one `ConfigError` naming each bad setting:
+ * Reads django-cors-headers and Django CSRF settings (the names and defaults of `settings.py`, e.g.
+ * parsed from JSON; `null` for `None`) and returns validated crossgate options. Throws one `ConfigError` naming each bad setting:
  * wrong types, unknown `CORS_*` names (with the nearest valid name), and everything crossgate's
  * validation refuses.
  * @example
- * const { cors } = fromDjangoSettings({ CORS_ALLOWED_ORIGINS: ["https://app.example.com"], CORS_ALLOW_CREDENTIALS: true });
+ * const { cors, csrf } = fromDjangoSettings({ CORS_ALLOWED_ORIGINS: ["https://app.example.com"], CORS_ALLOW_CREDENTIALS: true, SECRET_KEY: process.env.SECRET_KEY });
  */
 export function fromDjangoSettings(settings: Readonly<Record<string, unknown>>, extras: SettingsExtras = {}): CrossgateSettings {
   const issues = new IssueCollector();
@@ -26,9 +32,11 @@ export function fromDjangoSettings(settings: Readonly<Record<string, unknown>>, 
     issues.add("wrong-type", "settings", settings, "must be an object of Django settings.", 'pass e.g. { CORS_ALLOWED_ORIGINS: ["https://app.example.com"] }.');
     issues.throwIfAny("Django settings");
   }
-  const cors = corsOptionsFromSettings(djangoReader(settings, issues), extras.cors ?? {}, issues);
+  const reader = djangoReader(settings, issues);
+  const cors = corsOptionsFromSettings(reader, extras.cors ?? {}, issues);
+  const csrf = csrfOptionsFromSettings({ reader, raw: (name) => settings[name] }, cors, extras.csrf ?? {}, issues);
   issues.throwIfAny("Django settings");
-  return { cors };
+  return { cors, csrf };
 }
 
 function djangoReader(settings: Readonly<Record<string, unknown>>, issues: IssueCollector): SettingsReader {

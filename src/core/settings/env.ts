@@ -1,5 +1,6 @@
 import { IssueCollector } from "../errors.ts";
 import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
+import { csrfOptionsFromSettings } from "./django-csrf.ts";
 import type { CrossgateSettings, SettingsExtras } from "./django.ts";
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -12,15 +13,19 @@ const FALSE = new Set(["false", "0", "no", "off", ""]);
  * deployment: lists are comma- or whitespace-separated (`CORS_ALLOWED_ORIGINS="https://a.com,https://b.com"`)
  * or a JSON array; regex lists are a JSON array or whitespace-separated (regexes may contain commas);
  * booleans are `true/false`, `1/0`, `yes/no` or `on/off` in any case; integers are digits.
+ * The CSRF settings (`SECRET_KEY`, `CSRF_TRUSTED_ORIGINS`, `CSRF_COOKIE_*`, `CSRF_HEADER_NAME`) are read
+ * the same way; `CSRF_COOKIE_SAMESITE=false` omits the attribute, `CSRF_COOKIE_AGE=None` makes a session cookie.
  * Throws one `ConfigError` naming each bad variable.
  * @example
- * const { cors } = fromEnv(); // reads process.env
+ * const { cors, csrf } = fromEnv(); // reads process.env
  */
 export function fromEnv(env: Environment = globalThis.process?.env ?? {}, extras: SettingsExtras = {}): CrossgateSettings {
   const issues = new IssueCollector();
-  const cors = corsOptionsFromSettings(envReader(env, issues), extras.cors ?? {}, issues);
+  const reader = envReader(env, issues);
+  const cors = corsOptionsFromSettings(reader, extras.cors ?? {}, issues);
+  const csrf = csrfOptionsFromSettings({ reader, raw: (name) => rawEnv(env, name) }, cors, extras.csrf ?? {}, issues);
   issues.throwIfAny("environment");
-  return { cors };
+  return { cors, csrf };
 }
 
 function envReader(env: Environment, issues: IssueCollector): SettingsReader {
@@ -70,4 +75,15 @@ function envReader(env: Environment, issues: IssueCollector): SettingsReader {
       return Number(value);
     },
   };
+}
+
+/** `None` and `False` spelled in a variable, for the settings that accept them. */
+function rawEnv(env: Environment, name: string): unknown {
+  const value = env[name]?.trim();
+  if (value === undefined) return undefined;
+  // CSRF_COOKIE_SAMESITE=None is the SameSite=None attribute, not Python's None.
+  if (name === "CSRF_COOKIE_SAMESITE") return /^false$/i.test(value) ? false : value;
+  if (value === "None" || value === "null") return null;
+  if (/^false$/i.test(value)) return false;
+  return value;
 }
