@@ -1,0 +1,96 @@
+// The demo (`npm run demo`) in real Chromium and Firefox: every checklist scenario passes whichever
+// loopback name the page is loaded from, a non-allowed origin is refused and explained, and a CSRF
+// refusal reaches the allowed SPA readable.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowsers, type BrowserName } from "./harness.ts";
+import { demoScenarioNames, finishedChecklist, startDemoOnFreePorts, type DemoUnderTest } from "./support/demo.ts";
+
+let demo: DemoUnderTest;
+
+beforeAll(async () => {
+  demo = await startDemoOnFreePorts();
+});
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+/** The browser's own console text for a response refused for lack of `Access-Control-Allow-Origin`. */
+function corsRefusalMessage(browser: BrowserName, url: string, origin: string): string {
+  return browser === "chromium"
+    ? `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`
+    : `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing)`;
+}
+
+describeInBrowsers("demo", (use) => {
+  for (const host of ["127.0.0.1", "localhost"]) {
+    it(`passes every checklist scenario when the SPA is loaded from ${host}`, async () => {
+      const session = await use.newSession();
+      try {
+        await session.goto(`http://${host}:${demo.spaPort}/`);
+        const rows = await finishedChecklist(session);
+        expect(rows.map((row) => row.scenario)).toEqual(demoScenarioNames);
+        expect(rows.filter((row) => row.status !== "pass")).toEqual([]);
+        // Each row explains itself; spot-check the one about the refused origin.
+        const refused = rows.find((row) => row.scenario === "disallowed-origin")!;
+        expect(refused.line).toContain(`http://${host}:${demo.outsiderPort} (an iframe) is not in CORS_ALLOWED_ORIGINS`);
+        expect(refused.line).toContain("CorsError (probable cause: cors)");
+        expect(refused.line).toContain(`npx crossgate doctor http://${host}:${demo.apiPort}/api/posts --origin http://${host}:${demo.outsiderPort}`);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  it("refuses the outsider origin: fetch rejects, the client says CorsError, the console says why", async () => {
+    const session = await use.newSession();
+    try {
+      await session.goto(`${demo.outsider}/outsider.html`);
+      const result = await session.evaluateScript<Record<string, unknown>>("window.crossgateDemoOutsider");
+      expect(result).toMatchObject({
+        name: "CorsError",
+        code: "cors_blocked",
+        probableCause: "cors",
+        doctorCommand: `npx crossgate doctor ${demo.api}/api/posts --origin ${demo.outsider} --method GET --credentials`,
+      });
+      expect(String(result.message)).toContain(`GET ${demo.api}/api/posts from ${demo.outsider} failed: probable cause: the server is reachable but the browser blocked the response by CORS policy`);
+      await session.waitForMessage(corsRefusalMessage(use.name, `${demo.api}/api/posts`, demo.outsider));
+
+      // Plain fetch from the same page rejects with the browser's opaque TypeError.
+      const plain = await session.evaluate(async (api: string) => {
+        try {
+          await fetch(`${api}/api/posts?plain`, { credentials: "include" });
+          return "resolved";
+        } catch (error) {
+          return (error as Error).name;
+        }
+      }, demo.api);
+      expect(plain).toBe("TypeError");
+      await session.waitForMessage(corsRefusalMessage(use.name, `${demo.api}/api/posts?plain`, demo.outsider));
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("lets the allowed SPA read a 403 CSRF refusal and its reason", async () => {
+    const session = await use.newSession();
+    try {
+      await session.goto(`${demo.spa}/`);
+      await finishedChecklist(session);
+      const before = demo.posts.list().length;
+      const refusal = await session.evaluate(async (api: string) => {
+        const response = await fetch(`${api}/api/posts`, {
+          method: "POST",
+          credentials: "include",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ title: "no token" }),
+        });
+        return { status: response.status, body: await response.json() };
+      }, demo.api);
+      expect(refusal).toEqual({ status: 403, body: { error: "csrf_failed", reason: "CSRF token missing." } });
+      expect(demo.posts.list()).toHaveLength(before);
+    } finally {
+      await session.close();
+    }
+  });
+});
