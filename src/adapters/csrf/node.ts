@@ -84,7 +84,7 @@ export function csrfRequestView(req: IncomingMessage): CsrfRequest {
     header: view.header,
     secure: (req.socket as TLSSocket | undefined)?.encrypted === true,
     ...(typeof authority === "string" ? { authority } : {}),
-    formField: (name) => readFormField(req, name),
+    formField: (name) => readNodeFormField(req, name),
   };
 }
 
@@ -119,8 +119,17 @@ function setHeaders(res: ServerResponse, headers: readonly CsrfHeader[]): void {
 
 type RequestWithBody = IncomingMessage & { body?: unknown };
 
-function readFormField(req: RequestWithBody, name: string): string | undefined | Promise<string | undefined> {
-  if (typeof req.body === "object" && req.body !== null) return fieldOf(req.body as Record<string, unknown>, name);
+/**
+ * One form field: from a body a parser already left on `holder.body` (`req.body`, Koa's
+ * `ctx.request.body`), else from a url-encoded body read here (up to `MAX_FORM_BYTES`) and left
+ * parsed on `holder.body`, where body parsers that run later find it (they skip a finished stream).
+ */
+export function readNodeFormField(
+  req: IncomingMessage,
+  name: string,
+  holder: { body?: unknown } = req as RequestWithBody,
+): string | undefined | Promise<string | undefined> {
+  if (typeof holder.body === "object" && holder.body !== null) return fieldOf(holder.body as Record<string, unknown>, name);
   const type = req.headers["content-type"]?.toLowerCase() ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") || req.readableEnded) return undefined;
   if (Number(req.headers["content-length"] ?? 0) > MAX_FORM_BYTES) return undefined;
@@ -138,8 +147,7 @@ function readFormField(req: RequestWithBody, name: string): string | undefined |
     };
     const onEnd = () => {
       const fields = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      // Left parsed for the app: body parsers that run later see a finished stream and keep it.
-      req.body = Object.fromEntries(fields);
+      holder.body = Object.fromEntries(fields);
       done(fields.get(name) ?? undefined);
     };
     const onError = () => done(undefined);

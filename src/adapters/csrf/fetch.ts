@@ -1,0 +1,102 @@
+/**
+ * The CSRF guard for Fetch-API handlers (Workers, Deno, Bun, Next.js route handlers):
+ * `csrf(options)(handler)` wraps a `(request) => Response` handler. Wrap it inside the CORS wrapper,
+ * `cors(c)(csrf(o)(handler))`, so refusals get CORS headers. Only wrapped handlers are checked. Glue only.
+ */
+import type { CsrfDecision, CsrfHeader, CsrfResponse } from "../../core/csrf/decide.ts";
+import type { CsrfOptions } from "../../core/csrf/options.ts";
+import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../core/csrf/policy.ts";
+import type { CsrfRequest } from "../../core/csrf/request.ts";
+import { mergeVary } from "../../core/internal/vary.ts";
+
+export type { CsrfOptions, CsrfPolicy, CsrfDecision };
+
+/** A Fetch-API handler; extra arguments (env, ctx) are passed through. */
+export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
+
+/**
+ * Wraps a handler with the CSRF guard.
+ * @example
+ * export default { fetch: cors(corsPolicy)(csrf({ cors: corsPolicy, secret: env.SECRET_KEY })(app)) };
+ */
+export function csrf(options: CsrfOptions | CsrfPolicy): <Rest extends unknown[]>(handler: FetchHandler<Rest>) => FetchHandler<Rest> {
+  const policy = toCsrfPolicy(options);
+  return (handler) =>
+    async function crossgateCsrf(request, ...rest) {
+      const decision = await policy.decide(csrfRequestView(request));
+      if (decision.action === "respond" && decision.response !== undefined) return toResponse(decision.response);
+      return handler(request, ...rest);
+    };
+}
+
+/**
+ * A token endpoint handler: `{"csrfToken":"<token>"}` with `Set-Cookie` and the token header.
+ * @example
+ * if (url.pathname === "/api/csrf") return csrfTokenHandler(csrfPolicy)(request);
+ */
+export function csrfTokenHandler(options: CsrfOptions | CsrfPolicy): (request: Request) => Promise<Response> {
+  const policy = toCsrfPolicy(options);
+  return async (request) => toResponse(await policy.tokenResponse(csrfRequestView(request)));
+}
+
+/**
+ * Replaces the CSRF secret at login and appends the new cookie and token header to `headers` (the
+ * headers of the response you are about to return). Returns the token.
+ * @example
+ * const headers = new Headers({ "Content-Type": "application/json" });
+ * await rotateCsrfToken(csrfPolicy, request, headers, { sessionId });
+ * return new Response(JSON.stringify({ ok: true }), { headers });
+ */
+export async function rotateCsrfToken(
+  policy: CsrfPolicy,
+  request: Request,
+  headers: Headers,
+  options: Omit<IssueTokenOptions, "rotate"> = {},
+): Promise<string> {
+  const issued = await policy.issueToken(csrfRequestView(request), { ...options, rotate: true });
+  applyHeaders(headers, issued.headers);
+  return issued.token;
+}
+
+/**
+ * The core's view of a Fetch `Request`: scheme and authority from its URL, the form field from a
+ * clone of its body (the handler can still read it). `raw` defaults to the request.
+ */
+export function csrfRequestView(request: Request, raw: unknown = request, readForm?: () => Promise<Record<string, unknown>>): CsrfRequest {
+  let url: URL | undefined;
+  try {
+    url = new URL(request.url);
+  } catch {
+    url = undefined;
+  }
+  const headers = request.headers;
+  return {
+    method: request.method,
+    path: url?.pathname ?? "/",
+    header: (name) => headers.get(name) ?? undefined,
+    raw,
+    secure: url?.protocol === "https:",
+    ...(url !== undefined ? { authority: url.host } : {}),
+    formField: async (name) => {
+      const fields = readForm ? await readForm() : Object.fromEntries(await request.clone().formData());
+      const value = fields[name];
+      return typeof value === "string" ? value : undefined;
+    },
+  };
+}
+
+/** Appends `Set-Cookie`, merges `Vary`, sets everything else. */
+export function applyHeaders(headers: Headers, add: readonly CsrfHeader[]): void {
+  for (const [name, value] of add) {
+    const lower = name.toLowerCase();
+    if (lower === "set-cookie") headers.append("Set-Cookie", value);
+    else if (lower === "vary") headers.set("Vary", mergeVary(headers.get("vary") ?? undefined, value));
+    else headers.set(name, value);
+  }
+}
+
+function toResponse(response: CsrfResponse): Response {
+  const headers = new Headers();
+  applyHeaders(headers, response.headers);
+  return new Response(response.body, { status: response.status, headers });
+}

@@ -1,0 +1,174 @@
+// One small app per adapter, each with the same routes, CORS first and the CSRF guard after it:
+//   GET  /api/csrf        token endpoint
+//   POST /api/things      protected
+//   POST /api/login       protected; rotates the token for the session in X-New-Session
+//   POST /webhooks/hook   exempt in the framework's own idiom
+import { getRequestListener } from "@hono/node-server";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import Koa from "koa";
+import { once } from "node:events";
+import http, { type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
+import { cors as nodeCors } from "../../src/adapters/node.ts";
+import * as nodeCsrf from "../../src/adapters/csrf/node.ts";
+import * as fastifyCsrf from "../../src/adapters/csrf/fastify.ts";
+import * as koaCsrf from "../../src/adapters/csrf/koa.ts";
+import * as honoCsrf from "../../src/adapters/csrf/hono.ts";
+import * as fetchCsrf from "../../src/adapters/csrf/fetch.ts";
+import { requestViewFromRecord, type CorsPlan, type CorsPolicy, type CsrfPolicy } from "../../src/index.ts";
+
+export const ADAPTERS = ["node:http", "express", "fastify", "koa", "hono", "fetch"] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const newSession = (header: string | string[] | undefined | null) => (typeof header === "string" ? header : undefined);
+
+async function listen(listener: RequestListener): Promise<RunningServer> {
+  const server = http.createServer(listener);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** CORS headers of an allowed actual request, for frameworks whose crossgate CORS adapter is not used here. */
+async function corsPlan(cors: CorsPolicy, method: string, url: string, headers: Record<string, string | string[] | undefined>): Promise<CorsPlan> {
+  return cors.decide(requestViewFromRecord(method, url, headers));
+}
+
+export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: CsrfPolicy): Promise<RunningServer> {
+  switch (adapter) {
+    case "node:http": {
+      const withCors = nodeCors(cors);
+      const guard = nodeCsrf.csrf(csrf);
+      const token = nodeCsrf.csrfTokenHandler(csrf);
+      return listen((req, res) => {
+        withCors(req, res, () => {
+          const path = req.url?.split("?")[0];
+          if (path === "/api/csrf") return token(req, res);
+          if (path === "/webhooks/hook") return res.end("hooked"); // handled before the guard: exempt
+          guard(req, res, async () => {
+            if (path === "/api/login") {
+              const fresh = await nodeCsrf.rotateCsrfToken(csrf, req, res, { sessionId: newSession(req.headers["x-new-session"]) });
+              res.setHeader("Content-Type", "application/json");
+              return res.end(JSON.stringify({ csrfToken: fresh }));
+            }
+            res.setHeader("Content-Type", "application/json");
+            res.end(JSON.stringify({ ok: true, form: (req as { body?: unknown }).body ?? null }));
+          });
+        });
+      });
+    }
+    case "express": {
+      const app = express();
+      app.use(nodeCors(cors));
+      app.get("/api/csrf", nodeCsrf.csrfTokenHandler(csrf));
+      app.post("/webhooks/hook", (_req, res) => void res.send("hooked")); // registered before csrf(): exempt
+      app.use(express.urlencoded({ extended: false }));
+      app.use(nodeCsrf.csrf(csrf));
+      app.post("/api/login", async (req, res) => {
+        const fresh = await nodeCsrf.rotateCsrfToken(csrf, req, res, { sessionId: newSession(req.headers["x-new-session"]) });
+        res.json({ csrfToken: fresh });
+      });
+      app.post("/api/things", (req, res) => void res.json({ ok: true, form: req.body ?? null }));
+      return listen(app);
+    }
+    case "fastify": {
+      const app = Fastify();
+      app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+      app.addHook("onRequest", async (request, reply) => {
+        const plan = await corsPlan(cors, request.method, request.url, request.headers);
+        for (const [name, value] of plan.headers) reply.header(name, value);
+      });
+      await app.register(fastifyCsrf.csrf(csrf));
+      app.get("/api/csrf", fastifyCsrf.csrfTokenHandler(csrf));
+      app.post("/webhooks/hook", { config: { csrf: false } }, async () => "hooked");
+      app.post("/api/login", async (request, reply) => {
+        const fresh = await fastifyCsrf.rotateCsrfToken(csrf, request, reply, { sessionId: newSession(request.headers["x-new-session"]) });
+        return { csrfToken: fresh };
+      });
+      app.post("/api/things", async (request) => ({ ok: true, form: request.body ?? null }));
+      await app.ready();
+      return listen((req, res) => app.routing(req, res));
+    }
+    case "koa": {
+      const app = new Koa();
+      app.use(async (ctx, next) => {
+        const plan = await corsPlan(cors, ctx.method, ctx.url, ctx.req.headers);
+        for (const [name, value] of plan.headers) ctx.set(name, value);
+        await next();
+      });
+      const token = koaCsrf.csrfTokenHandler(csrf);
+      app.use(async (ctx, next) => {
+        if (ctx.path === "/api/csrf") return token(ctx, next);
+        if (ctx.path === "/webhooks/hook") return void (ctx.body = "hooked"); // mounted before csrf(): exempt
+        await next();
+      });
+      app.use(koaCsrf.csrf(csrf));
+      app.use(async (ctx) => {
+        if (ctx.path === "/api/login") {
+          ctx.body = { csrfToken: await koaCsrf.rotateCsrfToken(csrf, ctx, { sessionId: newSession(ctx.get("x-new-session") || undefined) }) };
+          return;
+        }
+        ctx.body = { ok: true, form: (ctx.request as { body?: unknown }).body ?? null };
+      });
+      return listen(app.callback());
+    }
+    case "hono": {
+      const app = new Hono();
+      app.use("*", async (c, next) => {
+        const plan = await corsPlan(cors, c.req.method, c.req.path, Object.fromEntries(c.req.raw.headers));
+        for (const [name, value] of plan.headers) c.header(name, value);
+        await next();
+      });
+      app.use("/api/*", honoCsrf.csrf(csrf)); // path-scoped: /webhooks/* is not checked
+      app.get("/api/csrf", honoCsrf.csrfTokenHandler(csrf));
+      app.post("/webhooks/hook", (c) => c.text("hooked"));
+      app.post("/api/login", async (c) => c.json({ csrfToken: await honoCsrf.rotateCsrfToken(csrf, c, { sessionId: newSession(c.req.header("x-new-session")) }) }));
+      app.post("/api/things", async (c) => {
+        const type = c.req.header("content-type") ?? "";
+        return c.json({ ok: true, form: type.includes("form") ? await c.req.parseBody() : null });
+      });
+      return listen(getRequestListener(app.fetch));
+    }
+    case "fetch": {
+      const token = fetchCsrf.csrfTokenHandler(csrf);
+      const api = fetchCsrf.csrf(csrf)(async (request: Request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/api/login") {
+          const headers = new Headers({ "Content-Type": "application/json" });
+          const fresh = await fetchCsrf.rotateCsrfToken(csrf, request, headers, { sessionId: newSession(request.headers.get("x-new-session")) });
+          return new Response(JSON.stringify({ csrfToken: fresh }), { headers });
+        }
+        const type = request.headers.get("content-type") ?? "";
+        const form = type.includes("form") ? Object.fromEntries(await request.formData()) : null;
+        return Response.json({ ok: true, form });
+      });
+      // Routing: only the handlers that need the guard are wrapped in it.
+      const router = async (request: Request): Promise<Response> => {
+        const path = new URL(request.url).pathname;
+        if (path === "/api/csrf") return token(request);
+        if (path === "/webhooks/hook") return new Response("hooked");
+        return api(request);
+      };
+      const withCors = async (request: Request): Promise<Response> => {
+        const response = await router(request);
+        const plan = await corsPlan(cors, request.method, new URL(request.url).pathname, Object.fromEntries(request.headers));
+        const headers = new Headers(response.headers);
+        for (const [name, value] of plan.headers) headers.set(name, value);
+        return new Response(response.body, { status: response.status, headers });
+      };
+      return listen(getRequestListener(withCors));
+    }
+  }
+}
