@@ -137,7 +137,7 @@ export function readNodeFormField(
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (value: string | undefined) => {
-      req.off("data", onData).off("end", onEnd).off("error", onError);
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
       resolve(value);
     };
     const onData = (chunk: Buffer) => {
@@ -151,7 +151,9 @@ export function readNodeFormField(
       done(fields.get(name) ?? undefined);
     };
     const onError = () => done(undefined);
-    req.on("data", onData).on("end", onEnd).on("error", onError);
+    // An aborted upload closes without "end": no token, and the promise still settles.
+    const onClose = () => done(undefined);
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
   });
 }
 
