@@ -1,7 +1,10 @@
 // The demo (`npm run demo`) in real Chromium and Firefox: every checklist scenario passes whichever
 // loopback name the page is loaded from, a non-allowed origin is refused and explained, and a CSRF
 // refusal reaches the allowed SPA readable.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeInBrowsers, type BrowserName } from "./harness.ts";
 import { demoScenarioNames, finishedChecklist, startDemoOnFreePorts, type DemoUnderTest } from "./support/demo.ts";
 
@@ -91,6 +94,45 @@ describeInBrowsers("demo", (use) => {
       expect(demo.posts.list()).toHaveLength(before);
     } finally {
       await session.close();
+    }
+  });
+});
+
+describe("npm run demo", () => {
+  it("prints its URLs, applies .env.example's origins, and stops cleanly on Ctrl-C", async () => {
+    const repository = join(import.meta.dirname, "../..");
+    const child = spawn(process.execPath, [join(repository, "node_modules/tsx/dist/cli.mjs"), "examples/demo/main.ts"], {
+      cwd: repository,
+      env: { ...process.env, API_PORT: "0", SPA_PORT: "0", OUTSIDER_PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, "exit");
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!output.includes("Press Ctrl-C to stop.") && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(output).toContain("Press Ctrl-C to stop.");
+      const apiPort = /API\s+http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      expect(output).toMatch(/SPA\s+http:\/\/localhost:\d+\//);
+      expect(output).toMatch(/outsider\s+http:\/\/localhost:\d+\/outsider\.html/);
+
+      // The defaults come from .env.example: the SPA's usual origin is allowed, with credentials.
+      const response = await fetch(`http://localhost:${apiPort}/api/posts`, { headers: { Origin: "http://localhost:5173" } });
+      expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+      expect(response.headers.get("access-control-allow-credentials")).toBe("true");
+      expect(response.headers.get("access-control-expose-headers")).toMatch(/x-total-count/i);
+
+      child.kill("SIGINT");
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(output).toContain("SIGINT, stopping");
+      await expect(fetch(`http://127.0.0.1:${apiPort}/api/posts`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
     }
   });
 });
