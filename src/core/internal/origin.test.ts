@@ -9,6 +9,9 @@ describe("parseSerializedOrigin", () => {
     ["https://xn--bcher-kva.de", { scheme: "https", host: "xn--bcher-kva.de", port: "" }],
     ["chrome-extension://abcdefghijklmnop", { scheme: "chrome-extension", host: "abcdefghijklmnop", port: "" }],
     ["http://127.0.0.1:65535", { scheme: "http", host: "127.0.0.1", port: "65535" }],
+    ["http://[::ffff:7f00:1]", { scheme: "http", host: "[::ffff:7f00:1]", port: "" }],
+    ["http://10.0.0.255", { scheme: "http", host: "10.0.0.255", port: "" }],
+    ["https://a.b-c.xn--p1ai", { scheme: "https", host: "a.b-c.xn--p1ai", port: "" }],
   ])("parses %s", (origin, expected) => {
     expect(parseSerializedOrigin(origin)).toEqual(expected);
   });
@@ -38,6 +41,17 @@ describe("parseSerializedOrigin", () => {
     ["//example.com"],
     ["https:/example.com"],
     ["https://" + "a".repeat(600)],
+    // Spellings the URL parser rewrites, so no browser sends them (found by test/properties).
+    ["http://127.1"],
+    ["http://0x7f.0.0.1"],
+    ["https://2130706433"],
+    ["http://127.000.0.1"],
+    ["http://256.0.0.1"],
+    ["http://[0:0:0:0:0:0:0:1]"],
+    ["http://[::ffff:127.0.0.1]"],
+    ["http://[::1"],
+    ["https://xn--zz.com"],
+    ["file://example.com"],
   ])("refuses %j", (origin) => {
     expect(parseSerializedOrigin(origin)).toBeUndefined();
   });

@@ -37,7 +37,35 @@ export function parseSerializedOrigin(origin: string): ParsedOrigin | undefined 
   const port = match[3] ?? "";
   if (port !== "" && (Number(port) > 65535 || DEFAULT_PORTS[scheme] === port)) return undefined;
   if (host.length > 255) return undefined;
+  // HTML "origin" of a URL: file: URLs have opaque origins, serialised as "null".
+  if (scheme === "file") return undefined;
+  if (mayBeRewrittenByUrlParser(scheme, host) && !urlParserKeeps(origin)) return undefined;
   return { scheme, host, port };
+}
+
+const SPECIAL_SCHEMES = new Set(["http", "https", "ws", "wss", "ftp"]);
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+// WHATWG URL "ends in a number": the last label is decimal digits or 0x-hex, so the host is IPv4.
+const ENDS_IN_NUMBER = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
+
+/**
+ * Hosts the WHATWG URL parser would rewrite or reject, so that a browser never sends them as
+ * written: IPv4 in any spelling but dotted decimal (`127.1`, `0x7f.0.0.1`, `2130706433`), IPv6 not
+ * in its compressed form (`[0:0:0:0:0:0:0:1]`), and invalid punycode (`xn--zz`).
+ */
+function mayBeRewrittenByUrlParser(scheme: string, host: string): boolean {
+  if (host.charCodeAt(0) === 91 /* "[" */ || host.includes("xn--")) return true;
+  return SPECIAL_SCHEMES.has(scheme) && ENDS_IN_NUMBER.test(host) && !CANONICAL_IPV4.test(host);
+}
+
+/** Whether the URL parser serialises `scheme://host[:port]` back to exactly the same text. */
+function urlParserKeeps(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return `${url.protocol}//${url.host}` === origin;
+  } catch {
+    return false;
+  }
 }
 
 /** `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`: secure contexts even over plain http. */
