@@ -168,7 +168,11 @@ function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: Reque
       const reason = verdict === "\0long" ? "headers-too-long" : verdict === "\0malformed" ? "headers-malformed" : "header-not-allowed";
       return refuse(compiled, cache, request, true, reason, reason === "header-not-allowed" ? verdict : undefined);
     }
-    if (compiled.reflectHeaders) reflectedHeaders = parseHeaderNameList(requested)!.join(", ");
+    if (compiled.reflectHeaders) {
+      // Only elements that name a header: " , ," asks for nothing, and gets no empty header back.
+      const names = parseHeaderNameList(requested)!;
+      if (names.length > 0) reflectedHeaders = names.join(", ");
+    }
   }
 
   const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
