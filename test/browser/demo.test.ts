@@ -3,8 +3,12 @@
 // refusal reaches the allowed SPA readable.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemo } from "../../examples/demo/start-demo.ts";
+import { isConfigError } from "../../src/index.ts";
 import { describeInBrowsers, type BrowserName } from "./harness.ts";
 import { demoScenarioNames, finishedChecklist, startDemoOnFreePorts, type DemoUnderTest } from "./support/demo.ts";
 
@@ -99,6 +103,32 @@ describeInBrowsers("demo", (use) => {
 });
 
 describe("npm run demo", () => {
+  it("refuses a bad CORS variable with crossgate's ConfigError naming it, and releases its ports", async () => {
+    const spaDir = mkdtempSync(join(tmpdir(), "crossgate-demo-empty-"));
+    let apiPort = 0;
+    try {
+      const started = startDemo({
+        apiPort: 0,
+        spaPort: 0,
+        outsiderPort: 0,
+        spaDir,
+        env: (ports) => {
+          apiPort = ports.apiPort;
+          return { CORS_ALLOWED_ORIGINS: "http://localhost:5173/", CORS_ALLOW_CREDENTIALS: "true", SECRET_KEY: "x".repeat(8) + "demo-secret-0123456789abcdef" };
+        },
+      });
+      const error: unknown = await started.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(isConfigError(error)).toBe(true);
+      expect(String((error as Error).message)).toContain("CORS_ALLOWED_ORIGINS");
+      await expect(fetch(`http://127.0.0.1:${apiPort}/api/posts`)).rejects.toThrow();
+    } finally {
+      rmSync(spaDir, { recursive: true, force: true });
+    }
+  });
+
   it("prints its URLs, applies .env.example's origins, and stops cleanly on Ctrl-C", async () => {
     const repository = join(import.meta.dirname, "../..");
     const child = spawn(process.execPath, [join(repository, "node_modules/tsx/dist/cli.mjs"), "examples/demo/main.ts"], {

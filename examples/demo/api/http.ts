@@ -17,13 +17,16 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 /**
- * Reads a JSON object body. Resolves undefined for a missing, oversized or malformed body (the route
- * answers 400), never throws. A body the CSRF guard already read (a form) is on `req.body`.
+ * Reads a JSON object body sent as `Content-Type: application/json`. Resolves undefined for another
+ * type, or a missing, oversized or malformed body (the route answers 400); never throws. Insisting on
+ * the JSON type means a cross-site "simple" request (text/plain, no preflight) is never parsed as JSON,
+ * a second line of defence behind the CSRF guard.
  */
-export function readJsonObject(req: IncomingMessage & { body?: unknown }): Promise<Record<string, unknown> | undefined> {
-  if (req.readableEnded) {
-    const parsed = req.body;
-    return Promise.resolve(typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined);
+export function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json" || req.readableEnded) {
+    req.resume();
+    return Promise.resolve(undefined);
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

@@ -45,7 +45,7 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
   const login: Route = async (req, res) => {
     const body = await readJsonObject(req);
     const username = typeof body?.username === "string" ? body.username.trim() : "";
-    if (username === "" || username.length > 64) return sendError(res, 400, "bad_request", 'send {"username": "..."}');
+    if (username === "" || username.length > 64) return sendError(res, 400, "bad_request", 'send {"username": "..."} as application/json');
     sessions.end(cookieValue(req, SESSION_COOKIE));
     const session = sessions.create(username);
     res.setHeader("Set-Cookie", sessionCookie(session.id));
@@ -69,7 +69,7 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
     "POST /api/posts": async (req, res, session) => {
       if (!session) return sendError(res, 401, "login_required", "log in first: POST /api/login");
       const title = validTitle((await readJsonObject(req))?.title);
-      if (title === undefined) return sendError(res, 400, "bad_request", 'send {"title": "..."} (1-200 characters)');
+      if (title === undefined) return sendError(res, 400, "bad_request", 'send {"title": "..."} (1-200 characters) as application/json');
       sendJson(res, 201, posts.create(title, session.user));
     },
     "GET /api/echo": (req, res) => sendJson(res, 200, { traceId: req.headers["x-trace-id"] ?? null }),
@@ -84,7 +84,7 @@ export function createDemoApi(options: DemoApiOptions): DemoApi {
     if (!session) return sendError(res, 401, "login_required", "log in first: POST /api/login");
     if (req.method === "PATCH") {
       const title = validTitle((await readJsonObject(req))?.title);
-      if (title === undefined) return sendError(res, 400, "bad_request", 'send {"title": "..."} (1-200 characters)');
+      if (title === undefined) return sendError(res, 400, "bad_request", 'send {"title": "..."} (1-200 characters) as application/json');
       const updated = posts.update(id, title);
       return updated ? sendJson(res, 200, updated) : sendError(res, 404, "not_found", `no post ${id}`);
     }
