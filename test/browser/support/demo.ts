@@ -64,7 +64,7 @@ export interface ChecklistRow {
 }
 
 /** Waits until the checklist says it finished (`data-finished="true"`) and returns its rows. */
-export async function finishedChecklist(session: BrowserSession, timeoutMs = 30_000): Promise<ChecklistRow[]> {
+export async function finishedChecklist(session: BrowserSession, timeoutMs = 15_000): Promise<ChecklistRow[]> {
   return session.evaluateScript<ChecklistRow[]>(`new Promise((resolve, reject) => {
     const deadline = Date.now() + ${timeoutMs};
     const poll = () => {
