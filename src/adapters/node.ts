@@ -4,12 +4,15 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { CorsOptions } from "../core/cors/options.ts";
-import { toCorsPolicy, type CorsPolicy } from "../core/cors/policy.ts";
+import type { CorsPolicy } from "../core/cors/policy.ts";
 import type { CorsPlan } from "../core/cors/decide.ts";
+import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { requestViewFromRecord } from "../core/request.ts";
+import { claimCorsDecision } from "./internal/claim.ts";
 
-export type { CorsOptions, CorsPolicy, CorsPlan };
+export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
+export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
 
 /** A Connect/Express-style middleware; `next` is optional for plain node:http use. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
@@ -23,11 +26,18 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: 
  * // node:http
  * const withCors = cors({ origins: ["http://localhost:5173"] });
  * http.createServer((req, res) => withCors(req, res, () => handle(req, res)));
+ * // per route: the first crossgate middleware a request meets decides it
+ * app.use("/webhooks", cors(false));
+ * app.use("/api/public", cors({ origins: "*" }));
+ * app.use(cors({ origins: ["https://app.example.com"] }));
  */
-export function cors(options: CorsOptions | CorsPolicy): NodeMiddleware {
-  const policy = toCorsPolicy(options);
+export function cors(options: CorsInput): NodeMiddleware {
+  const policy = toCorsDecider(options);
   return function crossgateCors(req, res, next) {
-    const view = requestViewFromRecord(req.method ?? "GET", req.url ?? "/", req.headers, req);
+    if (!claimCorsDecision(req)) return next?.();
+    // Express strips a mount path from req.url; policies and route lists see the full path.
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
+    const view = requestViewFromRecord(req.method ?? "GET", url, req.headers, req);
     const plan = policy.decide(view);
     if (plan instanceof Promise) {
       plan.then(

@@ -1,0 +1,122 @@
+/**
+ * crossgate for Fastify 5: `app.register(cors(options))`. Preflights are answered in `onRequest`
+ * (before auth hooks registered after it) with no `OPTIONS *` route; a route's
+ * `config: { cors }` overrides the policy for that route, preflights included. Glue only.
+ */
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastify";
+import type { CorsPlan } from "../core/cors/decide.ts";
+import type { CorsOptions } from "../core/cors/options.ts";
+import type { CorsPolicy } from "../core/cors/policy.ts";
+import { preflightMethod, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
+import { mergeVary } from "../core/internal/vary.ts";
+import { requestViewFromRecord } from "../core/request.ts";
+import { claimCorsDecision } from "./internal/claim.ts";
+import { FastifyRouteTable, type RouteFinder } from "./internal/fastify-routes.ts";
+
+export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput, CorsSetting };
+export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** This route's CORS: options, a policy, or `false` for none. Preflights for the route follow it. */
+    cors?: CorsSetting;
+  }
+}
+
+const ROUTE_CORS = Symbol("crossgate.route-cors");
+/** One route table per Fastify app (keyed by its HTTP server, shared by encapsulated instances). */
+const tables = new WeakMap<object, FastifyRouteTable>();
+/** Compiled `config.cors` values, so a shared options object is validated once. */
+const compiledSettings = new WeakMap<object, CorsDecider>();
+/** The plan each request got, for `onSend`. Keyed by the Node request, which the claim also uses. */
+const plans = new WeakMap<object, CorsPlan>();
+
+/**
+ * The CORS plugin for Fastify. Register it at the root, before auth plugins, to cover the whole
+ * app (404s included); register another one inside a prefixed plugin for that prefix's own
+ * policy. Headers survive `reply.send(error)`, thrown and validation errors, and 404s.
+ * `allowOrigin` callbacks receive the Fastify request as `request.raw`.
+ * @example
+ * await app.register(cors({ origins: ["https://app.example.com"], credentials: true }));
+ * app.get("/public", { config: { cors: { origins: "*" } } }, handler);
+ * app.post("/webhook", { config: { cors: false } }, handler);
+ */
+export function cors(options: CorsInput): FastifyPluginCallback {
+  const fallback = toCorsDecider(options);
+  const plugin: FastifyPluginCallback = (instance, _options, done) => {
+    const server = instance.server as object;
+    let table = tables.get(server);
+    if (table === undefined) tables.set(server, (table = new FastifyRouteTable()));
+    const routes = table;
+    const finder = instance as unknown as RouteFinder;
+
+    // onRoute hooks run outer registration first, so the innermost registration's policy wins.
+    instance.addHook("onRoute", (route) => {
+      const own = route.config?.cors;
+      const decider = own === undefined ? fallback : compileSetting(own);
+      route.config = { ...route.config, [ROUTE_CORS]: decider } as NonNullable<typeof route.config>;
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.record(method, route.url, decider);
+    });
+
+    instance.addHook("onRequest", (request, reply, next) => {
+      if (!claimCorsDecision(request.raw)) return next();
+      const view = requestViewFromRecord(request.method, request.raw.url ?? request.url, request.headers, request);
+      const requested = preflightMethod(view);
+      const decider =
+        (requested === undefined ? routeDecider(request) : routes.lookup(finder, requested, view.path)) ?? fallback;
+      const decided = decider.decide(view);
+      if (decided instanceof Promise) {
+        decided.then((plan) => apply(plan, request, reply, next), next);
+      } else {
+        apply(decided, request, reply, next);
+      }
+    });
+
+    instance.addHook("onSend", (request, reply, payload, next) => {
+      const plan = plans.get(request.raw);
+      if (plan !== undefined) setHeaders(plan, reply);
+      next(null, payload);
+    });
+    done();
+  };
+  return Object.assign(plugin, {
+    // fastify-plugin's contract: hooks apply to the registering scope, not a child of it.
+    [Symbol.for("skip-override")]: true,
+    [Symbol.for("fastify.display-name")]: "crossgate-cors",
+    [Symbol.for("plugin-meta")]: { name: "crossgate-cors", fastify: "5.x" },
+  });
+}
+
+function routeDecider(request: FastifyRequest): CorsDecider | undefined {
+  const config = request.routeOptions.config as unknown as Record<symbol, unknown> & { cors?: CorsSetting };
+  const recorded = config[ROUTE_CORS] as CorsDecider | undefined;
+  if (recorded !== undefined) return recorded;
+  // A route added before the plugin loaded has no record; its own config still counts.
+  return config.cors === undefined ? undefined : compileSetting(config.cors);
+}
+
+function compileSetting(setting: CorsSetting): CorsDecider {
+  if (typeof setting !== "object" || setting === null) return toCorsDecider(setting);
+  let decider = compiledSettings.get(setting);
+  if (decider === undefined) compiledSettings.set(setting, (decider = toCorsDecider(setting)));
+  return decider;
+}
+
+function apply(plan: CorsPlan, request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void): void {
+  setHeaders(plan, reply);
+  if (plan.action === "respond") {
+    // Fetch "CORS-preflight fetch": an ok status, no body; old clients want a length on 200.
+    if (plan.status !== 204) reply.header("Content-Length", "0");
+    reply.code(plan.status).send();
+    return;
+  }
+  if (plan.headers.length > 0 || plan.vary !== "") plans.set(request.raw, plan);
+  next();
+}
+
+/** Sets the plan's headers and merges `Vary` (again in `onSend`, after the handler may have replaced it). */
+function setHeaders(plan: CorsPlan, reply: FastifyReply): void {
+  const headers = plan.headers;
+  for (let index = 0; index < headers.length; index++) reply.header(headers[index]![0], headers[index]![1]);
+  if (plan.vary !== "") reply.header("Vary", mergeVary(reply.getHeader("vary") as string | string[] | undefined, plan.vary));
+}

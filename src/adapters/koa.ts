@@ -1,0 +1,91 @@
+/**
+ * crossgate for Koa 2 and 3: `app.use(cors(options))`. Glue only: it builds a request view,
+ * asks the core and applies the plan, and keeps the headers on errors thrown downstream.
+ */
+import type { Context, Middleware } from "koa";
+import type { CorsPlan } from "../core/cors/decide.ts";
+import type { CorsOptions } from "../core/cors/options.ts";
+import type { CorsPolicy } from "../core/cors/policy.ts";
+import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
+import { mergeVary } from "../core/internal/vary.ts";
+import { requestViewFromRecord } from "../core/request.ts";
+import { claimCorsDecision } from "./internal/claim.ts";
+
+export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
+export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
+
+/**
+ * CORS middleware for Koa. Preflights are answered here and never reach your routes. Other
+ * requests get their headers before `next()`; when a downstream middleware throws, the headers
+ * are handed to Koa's error handler through `err.headers` (Koa drops every other header).
+ * The first crossgate middleware a request meets decides it; `cors(false)` turns CORS off.
+ * `allowOrigin` callbacks receive the Koa context as `request.raw`.
+ * @example
+ * app.use(cors({ origins: ["https://app.example.com"], credentials: true }));
+ */
+export function cors(options: CorsInput): Middleware {
+  const decider = toCorsDecider(options);
+  return async function crossgateCors(ctx, next) {
+    if (!claimCorsDecision(ctx.req)) return next();
+    // ctx.originalUrl: the full path even under a mounted sub-app.
+    const decided = decider.decide(requestViewFromRecord(ctx.method, ctx.originalUrl, ctx.req.headers, ctx));
+    const plan = decided instanceof Promise ? await decided : decided;
+    setHeaders(ctx, plan);
+    if (plan.action === "respond") {
+      ctx.status = plan.status;
+      // An empty body: Koa would otherwise write the status text.
+      if (plan.status !== 204) ctx.body = "";
+      return;
+    }
+    try {
+      await next();
+    } catch (error) {
+      throw withCorsHeaders(error, plan);
+    }
+    // A handler may have replaced Vary (ctx.set("Vary", ...)): merge again before Koa responds.
+    if (plan.vary !== "" && !ctx.headerSent) ctx.set("Vary", mergeVary(ctx.response.get("Vary") || undefined, plan.vary));
+  };
+}
+
+function setHeaders(ctx: Context, plan: CorsPlan): void {
+  const headers = plan.headers;
+  for (let index = 0; index < headers.length; index++) ctx.set(headers[index]![0], headers[index]![1]);
+  if (plan.vary !== "") ctx.set("Vary", mergeVary(ctx.response.get("Vary") || undefined, plan.vary));
+}
+
+type HeaderBag = Record<string, string | string[]>;
+
+/**
+ * Koa's `ctx.onerror` removes every header, then sets `err.headers`: the plan's headers go there
+ * (merged with the error's own). A thrown non-object, or a frozen error, is wrapped so they survive.
+ */
+function withCorsHeaders(error: unknown, plan: CorsPlan): unknown {
+  if (plan.headers.length === 0 && plan.vary === "") return error;
+  const own = (typeof error === "object" && error !== null ? (error as { headers?: HeaderBag }).headers : undefined) ?? {};
+  const headers: HeaderBag = { ...own };
+  for (const [name, value] of plan.headers) headers[name] = value;
+  if (plan.vary !== "") {
+    const key = Object.keys(headers).find((name) => name.toLowerCase() === "vary") ?? "Vary";
+    headers[key] = mergeVary(headers[key], plan.vary);
+  }
+  const isError = Object.prototype.toString.call(error) === "[object Error]" || error instanceof Error;
+  if (isError) {
+    try {
+      (error as { headers?: HeaderBag }).headers = headers;
+      if ((error as { headers?: HeaderBag }).headers === headers) return error;
+    } catch {
+      // Frozen or read-only: fall through and wrap.
+    }
+  }
+  const source = (typeof error === "object" && error !== null ? error : {}) as { message?: unknown; status?: unknown; expose?: unknown };
+  const wrapped = new Error(isError ? String(source.message) : `non-error thrown: ${describe(error)}`, { cause: error });
+  return Object.assign(wrapped, { headers, status: source.status, expose: source.expose });
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { isConfigError } from "../errors.ts";
+import { requestViewFromRecord } from "../request.ts";
+import { createCorsPolicy } from "./policy.ts";
+import { CORS_OFF, corsRoutes, isCorsRoutes, toCorsDecider, type CorsRoute } from "./routes.ts";
+import type { CorsPlan } from "./decide.ts";
+
+const APP = "https://app.example.com";
+const publicApi = createCorsPolicy({ origins: "*" });
+const privateApi = createCorsPolicy({ origins: [APP], credentials: true });
+
+const routes = corsRoutes([
+  ["/api/public/*", publicApi],
+  ["/api/webhooks/*", false],
+  ["/users/:id/avatar", publicApi],
+  [/^\/legacy\/v[12]\//, { origins: ["https://old.example.com"] }],
+  ["/health", false],
+  ["/api/*", privateApi],
+]);
+
+describe("corsRoutes: which policy a path gets (first match wins)", () => {
+  it.each([
+    ["/api/public/feed", publicApi],
+    ["/api/public", publicApi],
+    ["/api/public/", publicApi],
+    ["/api/publicity", privateApi],
+    ["/api/webhooks/stripe", undefined],
+    ["/api/items", privateApi],
+    ["/api/items?filter=public", privateApi],
+    ["/api", privateApi],
+    ["/apix", undefined],
+    ["/users/42/avatar", publicApi],
+    ["/users/42/avatar/x", undefined],
+    ["/users//avatar", undefined],
+    ["/health", undefined],
+    ["/health/", undefined],
+    ["/", undefined],
+    ["/api/public%2Ffeed", privateApi],
+    ["/api/%70ublic/feed", publicApi],
+    ["/api/public%2F..%2F..%2Fadmin", privateApi],
+    ["/api/%E0%A4%A", privateApi],
+  ] as const)("%s", (path, want) => {
+    expect(routes.policyFor(path)).toBe(want);
+  });
+
+  it("tests RegExp patterns against the decoded path", () => {
+    expect(routes.policyFor("/legacy/v2/items")).toBeDefined();
+    expect(routes.policyFor("/legacy/%76" + "1/items")).toBe(routes.policyFor("/legacy/v1/items"));
+    expect(routes.policyFor("/legacy/v3/items")).toBeUndefined();
+  });
+
+  it("decides with the matching policy, and not at all where CORS is off", async () => {
+    const view = (path: string, origin: string) => requestViewFromRecord("GET", path, { origin });
+    const granted = (await routes.decide(view("/api/items", APP))) as CorsPlan;
+    expect(granted.verdict).toBe("allowed");
+    expect(granted.headers).toContainEqual(["Access-Control-Allow-Credentials", "true"]);
+    expect(((await routes.decide(view("/api/items", "https://evil.example"))) as CorsPlan).verdict).toBe("refused");
+    expect(((await routes.decide(view("/api/public/feed", "https://evil.example"))) as CorsPlan).headers).toContainEqual(["Access-Control-Allow-Origin", "*"]);
+    expect(routes.decide(view("/api/webhooks/x", APP))).toBe(CORS_OFF);
+    expect(routes.decide(view("/nowhere", APP))).toBe(CORS_OFF);
+  });
+
+  it("answers a preflight with the policy of the path it is for", () => {
+    const preflight = requestViewFromRecord("OPTIONS", "/api/items", { origin: APP, "access-control-request-method": "PUT" });
+    const plan = routes.decide(preflight) as CorsPlan;
+    expect(plan.action).toBe("respond");
+    expect(plan.verdict).toBe("allowed");
+    const off = requestViewFromRecord("OPTIONS", "/health", { origin: APP, "access-control-request-method": "PUT" });
+    expect(routes.decide(off)).toBe(CORS_OFF);
+  });
+});
+
+describe("corsRoutes: validation reports every bad entry at once", () => {
+  it("names each bad pattern and each bad option with its path in the list", () => {
+    let caught: unknown;
+    try {
+      corsRoutes([
+        ["api/*", false],
+        ["/a/*/b", false],
+        [/\/admin/, false],
+        ["/users/:id-x", false],
+        ["/ok", { origins: ["https://app.example.com/"], methds: ["GET"] } as never],
+        ["/ok", false],
+        ["/x"] as unknown as CorsRoute,
+        ["/y", "yes" as never],
+        [42 as never, false],
+      ]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isConfigError(caught)).toBe(true);
+    const issues = (caught as { issues: { option: string; code: string }[] }).issues.map((issue) => `${issue.option} ${issue.code}`);
+    expect(issues).toEqual([
+      "routes[0][0] value-invalid",
+      "routes[1][0] value-invalid",
+      "routes[2][0] regex-unanchored",
+      "routes[3][0] value-invalid",
+      expect.stringMatching(/^routes\[4\]\[1\]\.(origins\[0\]|methds) /),
+      expect.stringMatching(/^routes\[4\]\[1\]\.(origins\[0\]|methds) /),
+      "routes[5][0] value-invalid",
+      "routes[6] wrong-type",
+      "routes[7][1] wrong-type",
+      "routes[8][0] wrong-type",
+    ]);
+    expect(String((caught as Error).message)).toContain("crossgate: invalid CORS routes");
+  });
+
+  it("refuses a list that is not an array", () => {
+    expect(() => corsRoutes({} as never)).toThrow(/routes: .*must be an array/);
+  });
+});
+
+describe("toCorsDecider", () => {
+  it("accepts options, a policy, a route list or false", () => {
+    expect(toCorsDecider(false).decide(requestViewFromRecord("GET", "/", { origin: APP }))).toBe(CORS_OFF);
+    expect(toCorsDecider(privateApi)).toBe(privateApi);
+    expect(toCorsDecider(routes)).toBe(routes);
+    expect(isCorsRoutes(routes)).toBe(true);
+    expect(isCorsRoutes(privateApi)).toBe(false);
+    expect(() => toCorsDecider({ origins: ["nope"] })).toThrow(/origins\[0\]/);
+  });
+});

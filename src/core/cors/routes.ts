@@ -1,0 +1,250 @@
+/**
+ * Per-route CORS: an ordered list of `[path pattern, policy]` entries, resolved to one policy per
+ * request (first match wins). Every adapter accepts the result, so a framework-less server (or
+ * a Fetch handler) gets the same per-route control as a router.
+ */
+import { ConfigError, isConfigError, type ConfigIssue } from "../errors.ts";
+import type { RequestView } from "../request.ts";
+import type { CorsPlan } from "./decide.ts";
+import type { CorsOptions } from "./options.ts";
+import { isCorsPolicy, toCorsPolicy, type CorsPolicy } from "./policy.ts";
+
+/** A route's CORS: options, a ready policy, or `false` for no CORS at all on that route. */
+export type CorsSetting = CorsOptions | CorsPolicy | false;
+
+/**
+ * One entry of a route list. The pattern is either a string:
+ * - `"/health"`: exactly that path (a trailing slash counts);
+ * - `"/users/:id"`: `:name` matches one non-empty path segment;
+ * - `"/api/*"`: `/api`, `/api/` and everything below it (never `/apix`);
+ * - `"*"`: every path;
+ *
+ * or a `RegExp` written with a leading `^`, tested against the percent-decoded path.
+ * Matching is case-sensitive and ignores the query string.
+ */
+export type CorsRoute = readonly [pattern: string | RegExp, cors: CorsSetting];
+
+/** Anything that decides a request's CORS plan: a policy, a route list, or CORS off. */
+export interface CorsDecider {
+  decide(request: RequestView): CorsPlan | Promise<CorsPlan>;
+}
+
+const ROUTES = Symbol.for("crossgate.cors-routes");
+
+/** A compiled route list. Paths no entry matches get no CORS at all (like `urlFilter`). */
+export interface CorsRoutes extends CorsDecider {
+  /** The policy for a request path (as received, query allowed), or `undefined` when CORS is off there. */
+  policyFor(path: string): CorsPolicy | undefined;
+  readonly [ROUTES]: true;
+}
+
+/** What every adapter's `cors()` accepts. `false` turns CORS off where the middleware is mounted. */
+export type CorsInput = CorsOptions | CorsPolicy | CorsRoutes | false;
+
+/**
+ * The plan for a request CORS does not apply to: no headers, no `Vary`, the app answers it
+ * (its preflights included).
+ */
+export const CORS_OFF: CorsPlan = Object.freeze({
+  action: "pass",
+  status: 0,
+  headers: Object.freeze([]),
+  vary: "",
+  verdict: "disabled",
+  preflight: false,
+  reason: undefined,
+  detail: undefined,
+});
+
+const OFF: CorsDecider = Object.freeze({ decide: () => CORS_OFF });
+
+interface CompiledRoute {
+  readonly matches: (path: string) => boolean;
+  readonly policy: CorsPolicy | undefined;
+}
+
+/**
+ * Builds a per-route CORS decider. Entries are tried in order and the first matching one decides;
+ * put specific patterns first. Every pattern and every policy's options are validated now, and
+ * all problems are reported in one `ConfigError`.
+ * @example
+ * const routes = corsRoutes([
+ *   ["/api/public/*", { origins: "*" }],
+ *   ["/webhooks/*", false],
+ *   ["/api/*", { origins: ["https://app.example.com"], credentials: true }],
+ * ]);
+ * app.use(cors(routes));
+ */
+export function corsRoutes(routes: readonly CorsRoute[]): CorsRoutes {
+  const issues: ConfigIssue[] = [];
+  const compiled: CompiledRoute[] = [];
+  if (!Array.isArray(routes)) {
+    throw new ConfigError(
+      [{ code: "wrong-type", option: "routes", value: routes, problem: "must be an array of [pattern, policy] entries.", fix: 'write corsRoutes([["/api/*", { origins: [...] }]]).' }],
+      "CORS routes",
+    );
+  }
+  const seen = new Set<string>();
+  routes.forEach((entry: unknown, index) => {
+    const option = `routes[${index}]`;
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      issues.push({ code: "wrong-type", option, value: entry, problem: "must be a [pattern, policy] pair.", fix: 'write ["/api/*", { origins: [...] }] or ["/health", false].' });
+      return;
+    }
+    const [pattern, setting] = entry as [unknown, unknown];
+    const matches = compilePattern(pattern, `${option}[0]`, issues);
+    const key = String(pattern);
+    if (matches !== undefined && seen.has(key)) {
+      issues.push({ code: "value-invalid", option: `${option}[0]`, value: pattern, problem: "repeats an earlier pattern, so this entry never matches.", fix: "remove one of the two entries." });
+    }
+    seen.add(key);
+    const policy = compileSetting(setting, `${option}[1]`, issues);
+    if (matches !== undefined && policy !== null) compiled.push({ matches, policy });
+  });
+  if (issues.length > 0) throw new ConfigError(issues, "CORS routes");
+
+  const table = Object.freeze(compiled);
+  const policyFor = (path: string): CorsPolicy | undefined => {
+    const normalized = routablePath(path);
+    for (let index = 0; index < table.length; index++) {
+      const route = table[index]!;
+      if (route.matches(normalized)) return route.policy;
+    }
+    return undefined;
+  };
+  return Object.freeze({
+    [ROUTES]: true as const,
+    policyFor,
+    decide(request: RequestView) {
+      const policy = policyFor(request.path);
+      return policy === undefined ? CORS_OFF : policy.decide(request);
+    },
+  });
+}
+
+/** True for a route list built by `corsRoutes` (from any copy of crossgate). */
+export function isCorsRoutes(value: unknown): value is CorsRoutes {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[ROUTES] === true;
+}
+
+/** Turns what an adapter was given into something that decides; options are validated here, once. */
+export function toCorsDecider(input: CorsInput): CorsDecider {
+  if (input === false) return OFF;
+  if (isCorsRoutes(input)) return input;
+  return toCorsPolicy(input);
+}
+
+/** `null` when the setting is invalid (issues recorded), `undefined` for CORS off. */
+function compileSetting(setting: unknown, option: string, issues: ConfigIssue[]): CorsPolicy | undefined | null {
+  if (setting === false) return undefined;
+  if (isCorsPolicy(setting)) return setting;
+  if (typeof setting !== "object" || setting === null || Array.isArray(setting)) {
+    issues.push({ code: "wrong-type", option, value: setting, problem: "must be CORS options, a policy from createCorsPolicy, or false.", fix: "write { origins: [...] } or false." });
+    return null;
+  }
+  try {
+    return toCorsPolicy(setting as CorsOptions);
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    for (const issue of error.issues) issues.push({ ...issue, option: `${option}.${issue.option}` });
+    return null;
+  }
+}
+
+function compilePattern(pattern: unknown, option: string, issues: ConfigIssue[]): ((path: string) => boolean) | undefined {
+  if (pattern instanceof RegExp) {
+    if (!pattern.source.startsWith("^")) {
+      issues.push({ code: "regex-unanchored", option, value: pattern, problem: "must start with ^, or it also matches inside unrelated paths.", fix: `write /^${pattern.source}/.` });
+      return undefined;
+    }
+    const regex = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
+    return (path) => regex.test(decodeWholePath(path));
+  }
+  if (typeof pattern !== "string") {
+    issues.push({ code: "wrong-type", option, value: pattern, problem: "must be a path pattern string or a RegExp.", fix: 'write "/api/*", "/users/:id" or /^\\/api\\//.' });
+    return undefined;
+  }
+  if (pattern === "*") return () => true;
+  const problem = patternProblem(pattern);
+  if (problem !== undefined) {
+    issues.push({ code: "value-invalid", option, value: pattern, problem, fix: 'write "/exact/path", "/users/:id" or "/prefix/*".' });
+    return undefined;
+  }
+  const prefix = pattern.endsWith("/*");
+  const body = prefix ? pattern.slice(0, -2) : pattern;
+  if (!body.includes(":")) {
+    // Static patterns: a comparison, no regular expression.
+    if (!prefix) return (path) => path === body;
+    const below = `${body}/`;
+    return (path) => path === body || path.startsWith(below);
+  }
+  const source = body
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? "[^/]+" : escapeRegExp(segment)))
+    .join("/");
+  const regex = new RegExp(`^${source}${prefix ? "(?:/.*)?" : ""}$`);
+  return (path) => regex.test(path);
+}
+
+function patternProblem(pattern: string): string | undefined {
+  if (!pattern.startsWith("/")) return 'must start with "/" (or be "*").';
+  if (pattern.includes("?") || pattern.includes("#")) return "must be a path only, without a query or fragment.";
+  const body = pattern.endsWith("/*") ? pattern.slice(0, -2) : pattern;
+  if (body.includes("*")) return 'may use "*" only as a last "/*" segment.';
+  for (const segment of body.split("/")) {
+    if (segment.includes(":") && !/^:[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) return `has the segment ${JSON.stringify(segment)}; a parameter is a whole segment such as ":id".`;
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The path string patterns are matched against: the query dropped, each segment percent-decoded,
+ * except that an encoded `/` (`%2F`) never becomes a separator, so `/public%2F..%2Fadmin` stays one
+ * segment and cannot reach another entry's prefix.
+ */
+function routablePath(path: string): string {
+  let end = path.length;
+  const query = path.indexOf("?");
+  if (query !== -1) end = query;
+  const hash = path.indexOf("#");
+  if (hash !== -1 && hash < end) end = hash;
+  const bare = end === path.length ? path : path.slice(0, end);
+  if (!bare.includes("%")) return bare;
+  return bare
+    .split("/")
+    .map((segment) => {
+      if (!segment.includes("%")) return segment;
+      try {
+        const decoded = decodeURIComponent(segment);
+        return decoded.includes("/") ? segment : decoded;
+      } catch {
+        return segment;
+      }
+    })
+    .join("/");
+}
+
+/** The whole path percent-decoded, as `urlFilter` sees it. */
+function decodeWholePath(path: string): string {
+  const bare = routablePath(path);
+  if (!bare.includes("%")) return bare;
+  try {
+    return decodeURIComponent(bare);
+  } catch {
+    return bare;
+  }
+}
+
+/**
+ * The method a CORS preflight asks for, or `undefined` when the request is not a preflight.
+ * Fetch "CORS-preflight request": `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+ * Routers use it to find the route a preflight is for, so it follows that route's policy.
+ */
+export function preflightMethod(request: RequestView): string | undefined {
+  if (request.method !== "OPTIONS" || request.header("origin") === undefined) return undefined;
+  return request.header("access-control-request-method");
+}
