@@ -120,3 +120,4 @@ function setHeaders(plan: CorsPlan, reply: FastifyReply): void {
   for (let index = 0; index < headers.length; index++) reply.header(headers[index]![0], headers[index]![1]);
   if (plan.vary !== "") reply.header("Vary", mergeVary(reply.getHeader("vary") as string | string[] | undefined, plan.vary));
 }
+export { csrf, csrfHook, csrfRequestView, csrfTokenHandler, rotateCsrfToken, type CsrfPlugin } from "./csrf/fastify.ts";

@@ -70,3 +70,4 @@ function safely(report: () => void): void {
     // Deliberately ignored: the response is already decided.
   }
 }
+export { csrf, csrfRequestView, csrfTokenHandler, rotateCsrfToken } from "./csrf/fetch.ts";

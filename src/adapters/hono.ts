@@ -43,3 +43,4 @@ export function cors(options: CorsInput): MiddlewareHandler {
     }
   };
 }
+export { csrf, csrfRequestView, csrfTokenHandler, rotateCsrfToken } from "./csrf/hono.ts";

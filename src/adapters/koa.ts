@@ -89,3 +89,4 @@ function describe(value: unknown): string {
     return String(value);
   }
 }
+export { csrf, csrfRequestView, csrfTokenHandler, rotateCsrfToken } from "./csrf/koa.ts";
