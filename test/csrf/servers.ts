@@ -11,13 +11,13 @@ import Koa from "koa";
 import { once } from "node:events";
 import http, { type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cors as nodeCors } from "../../src/adapters/node.ts";
-import * as nodeCsrf from "../../src/adapters/csrf/node.ts";
-import * as fastifyCsrf from "../../src/adapters/csrf/fastify.ts";
-import * as koaCsrf from "../../src/adapters/csrf/koa.ts";
-import * as honoCsrf from "../../src/adapters/csrf/hono.ts";
-import * as fetchCsrf from "../../src/adapters/csrf/fetch.ts";
-import { requestViewFromRecord, type CorsPlan, type CorsPolicy, type CsrfPolicy } from "../../src/index.ts";
+// Everything through the public subpath modules, so their csrf re-exports are exercised too.
+import * as nodeCsrf from "../../src/adapters/node.ts";
+import * as fastifyCsrf from "../../src/adapters/fastify.ts";
+import * as koaCsrf from "../../src/adapters/koa.ts";
+import * as honoCsrf from "../../src/adapters/hono.ts";
+import * as fetchCsrf from "../../src/adapters/fetch.ts";
+import type { CorsPolicy, CsrfPolicy } from "../../src/index.ts";
 
 export const ADAPTERS = ["node:http", "express", "fastify", "koa", "hono", "fetch"] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
@@ -39,15 +39,10 @@ async function listen(listener: RequestListener): Promise<RunningServer> {
   };
 }
 
-/** CORS headers of an allowed actual request, for frameworks whose crossgate CORS adapter is not used here. */
-async function corsPlan(cors: CorsPolicy, method: string, url: string, headers: Record<string, string | string[] | undefined>): Promise<CorsPlan> {
-  return cors.decide(requestViewFromRecord(method, url, headers));
-}
-
 export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: CsrfPolicy): Promise<RunningServer> {
   switch (adapter) {
     case "node:http": {
-      const withCors = nodeCors(cors);
+      const withCors = nodeCsrf.cors(cors);
       const guard = nodeCsrf.csrf(csrf);
       const token = nodeCsrf.csrfTokenHandler(csrf);
       return listen((req, res) => {
@@ -69,7 +64,7 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
     }
     case "express": {
       const app = express();
-      app.use(nodeCors(cors));
+      app.use(nodeCsrf.cors(cors));
       app.get("/api/csrf", nodeCsrf.csrfTokenHandler(csrf));
       app.post("/webhooks/hook", (_req, res) => void res.send("hooked")); // registered before csrf(): exempt
       app.use(express.urlencoded({ extended: false }));
@@ -86,10 +81,7 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
       app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
-      app.addHook("onRequest", async (request, reply) => {
-        const plan = await corsPlan(cors, request.method, request.url, request.headers);
-        for (const [name, value] of plan.headers) reply.header(name, value);
-      });
+      await app.register(fastifyCsrf.cors(cors));
       await app.register(fastifyCsrf.csrf(csrf));
       app.get("/api/csrf", fastifyCsrf.csrfTokenHandler(csrf));
       app.post("/webhooks/hook", { config: { csrf: false } }, async () => "hooked");
@@ -103,11 +95,7 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
     }
     case "koa": {
       const app = new Koa();
-      app.use(async (ctx, next) => {
-        const plan = await corsPlan(cors, ctx.method, ctx.url, ctx.req.headers);
-        for (const [name, value] of plan.headers) ctx.set(name, value);
-        await next();
-      });
+      app.use(koaCsrf.cors(cors));
       const token = koaCsrf.csrfTokenHandler(csrf);
       app.use(async (ctx, next) => {
         if (ctx.path === "/api/csrf") return token(ctx, next);
@@ -126,11 +114,7 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
     }
     case "hono": {
       const app = new Hono();
-      app.use("*", async (c, next) => {
-        const plan = await corsPlan(cors, c.req.method, c.req.path, Object.fromEntries(c.req.raw.headers));
-        for (const [name, value] of plan.headers) c.header(name, value);
-        await next();
-      });
+      app.use("*", honoCsrf.cors(cors));
       app.use("/api/*", honoCsrf.csrf(csrf)); // path-scoped: /webhooks/* is not checked
       app.get("/api/csrf", honoCsrf.csrfTokenHandler(csrf));
       app.post("/webhooks/hook", (c) => c.text("hooked"));
@@ -161,14 +145,7 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
         if (path === "/webhooks/hook") return new Response("hooked");
         return api(request);
       };
-      const withCors = async (request: Request): Promise<Response> => {
-        const response = await router(request);
-        const plan = await corsPlan(cors, request.method, new URL(request.url).pathname, Object.fromEntries(request.headers));
-        const headers = new Headers(response.headers);
-        for (const [name, value] of plan.headers) headers.set(name, value);
-        return new Response(response.body, { status: response.status, headers });
-      };
-      return listen(getRequestListener(withCors));
+      return listen(getRequestListener(fetchCsrf.cors(cors)(router)));
     }
   }
 }
