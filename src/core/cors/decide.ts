@@ -1,6 +1,6 @@
 import type { RequestView } from "../request.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
-import { isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
+import { firstRefusedHeaderName, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
 
 /** Why crossgate refused a cross-origin request. */
@@ -50,6 +50,8 @@ export interface PlanCache {
   readonly refusals: Map<string, CorsPlan>;
   /** `Access-Control-Request-Headers` values already checked: `""` when allowed, else the refused name. */
   readonly requestHeaders: Map<string, string>;
+  /** Whether the policy allows one requested header name (lower case). */
+  readonly acceptsRequestHeader: (name: string) => boolean;
   readonly noOrigin: CorsPlan;
   readonly disabled: CorsPlan;
   readonly publicActual: CorsPlan;
@@ -63,6 +65,10 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
     byOrigin: new Map(),
     refusals: new Map(),
     requestHeaders: new Map(),
+    acceptsRequestHeader: (name) =>
+      compiled.requestHeaders.has(name) ||
+      // Fetch "CORS non-wildcard request-header name": `*` never covers Authorization.
+      (compiled.anyHeader && (name !== "authorization" || compiled.reflectHeaders)),
     noOrigin: plan("pass", 0, compiled.public ? publicHeaders(compiled) : NO_HEADERS, compiled.varyActual, compiled.public ? "allowed" : "no-origin", false),
     disabled: plan("pass", 0, NO_HEADERS, "", "disabled", false),
     publicActual: plan("pass", 0, publicHeaders(compiled), compiled.varyActual, "allowed", false),
@@ -207,25 +213,14 @@ function buildPreflight(
 /**
  * Checks `Access-Control-Request-Headers`. Returns `""` when every name is allowed, the first
  * refused name otherwise, or a `\0`-prefixed marker for a malformed or over-long value.
- * Values over the limit are refused without being read, so a 1 MiB header costs nothing.
+ * Values over the limit are refused without being read, so a 1 MiB header costs nothing; the
+ * list is read only up to its first element at fault, so a long list of refused names is cheap.
  */
 function checkRequestHeaders(compiled: CompiledCors, cache: PlanCache, requested: string): string {
   if (requested.length > MAX_REQUEST_HEADERS_LENGTH) return "\0long";
   const known = cache.requestHeaders.get(requested);
   if (known !== undefined) return known;
-  const names = parseHeaderNameList(requested);
-  let verdict = "";
-  if (names === undefined) {
-    verdict = "\0malformed";
-  } else {
-    for (const name of names) {
-      if (compiled.requestHeaders.has(name)) continue;
-      // Fetch "CORS non-wildcard request-header name": `*` never covers Authorization.
-      if (compiled.anyHeader && (name !== "authorization" || compiled.reflectHeaders)) continue;
-      verdict = name;
-      break;
-    }
-  }
+  const verdict = firstRefusedHeaderName(requested, cache.acceptsRequestHeader);
   if (requested.length <= REQUEST_HEADERS_CACHEABLE_LENGTH) {
     if (cache.requestHeaders.size >= REQUEST_HEADERS_CACHE_LIMIT) cache.requestHeaders.clear();
     cache.requestHeaders.set(requested, verdict);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
+import { firstRefusedHeaderName, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
 
 describe("parseHeaderNameList", () => {
   it.each([
@@ -38,5 +38,35 @@ describe("tokens and methods", () => {
     expect(isForbiddenRequestHeader("sec-fetch-site")).toBe(true);
     expect(isForbiddenRequestHeader("proxy-authorization")).toBe(true);
     expect(isForbiddenRequestHeader("x-csrftoken")).toBe(false);
+  });
+});
+
+describe("firstRefusedHeaderName", () => {
+  const allowed = new Set(["content-type", "x-request-id"]);
+  it.each([
+    ["content-type,x-request-id", ""],
+    ["Content-Type, X-Request-ID", ""],
+    [" , ,", ""],
+    ["content-type,x-evil", "x-evil"],
+    ["X-Evil", "x-evil"],
+    ["content-type;x", "\0malformed"],
+    ["x-evil,b@d", "x-evil"],
+    ["b@d,x-evil", "\0malformed"],
+  ])("%j → %j", (value, want) => {
+    expect(firstRefusedHeaderName(value, (name) => allowed.has(name))).toBe(want);
+  });
+
+  it("agrees with parseHeaderNameList on lists it accepts", () => {
+    for (const value of ["a, B,c", "\tx-a\t,,x-b", "content-type"]) {
+      const seen: string[] = [];
+      expect(firstRefusedHeaderName(value, (name) => (seen.push(name), true))).toBe("");
+      expect(seen).toEqual(parseHeaderNameList(value));
+    }
+  });
+
+  it("stops at the first refused name: a hostile list of 2,000 names is read once, up to its first", () => {
+    let asked = 0;
+    expect(firstRefusedHeaderName("a,".repeat(2_000), () => (asked++, false))).toBe("a");
+    expect(asked).toBe(1);
   });
 });

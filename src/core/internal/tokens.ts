@@ -112,6 +112,38 @@ export function parseHeaderNameList(value: string): string[] | undefined {
   return names;
 }
 
+/**
+ * Reads `Access-Control-Request-Headers` element by element, as `parseHeaderNameList` does, and
+ * stops at the first element at fault, so a long hostile list costs only as much as its first bad
+ * element. Returns `""` when every name is a token that `accept` takes (names are lower-cased),
+ * `"\0malformed"` for the first element that is not a token, or else the first name refused.
+ */
+export function firstRefusedHeaderName(value: string, accept: (name: string) => boolean): string {
+  const length = value.length;
+  let start = 0;
+  while (start <= length) {
+    let end = value.indexOf(",", start);
+    if (end === -1) end = length;
+    let first = start;
+    let last = end;
+    while (first < last && isWhitespace(value.charCodeAt(first))) first++;
+    while (last > first && isWhitespace(value.charCodeAt(last - 1))) last--;
+    if (last > first) {
+      let upper = false;
+      for (let index = first; index < last; index++) {
+        const code = value.charCodeAt(index);
+        if (code >= 128 || TCHAR[code] === 0) return "\0malformed";
+        if (code >= 65 && code <= 90) upper = true;
+      }
+      const raw = value.slice(first, last);
+      const name = upper ? raw.toLowerCase() : raw;
+      if (!accept(name)) return name;
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
 function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
