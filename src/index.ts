@@ -4,6 +4,18 @@
  */
 export { createCorsPolicy, isCorsPolicy, toCorsPolicy, type CorsPolicy } from "./core/cors/policy.ts";
 export {
+  CORS_OFF,
+  corsRoutes,
+  isCorsRoutes,
+  preflightMethod,
+  toCorsDecider,
+  type CorsDecider,
+  type CorsInput,
+  type CorsRoute,
+  type CorsRoutes,
+  type CorsSetting,
+} from "./core/cors/routes.ts";
+export {
   DEFAULT_MAX_AGE_SECONDS,
   DEFAULT_METHODS,
   DEFAULT_REQUEST_HEADERS,
