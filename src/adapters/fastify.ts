@@ -8,6 +8,7 @@ import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import { preflightMethod, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
+import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { requestViewFromRecord } from "../core/request.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
@@ -53,7 +54,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     // onRoute hooks run outer registration first, so the innermost registration's policy wins.
     instance.addHook("onRoute", (route) => {
       const own = route.config?.cors;
-      const decider = own === undefined ? fallback : compileSetting(own);
+      const decider = own === undefined ? fallback : compileSetting(own, `${String(route.method)} ${route.url}`);
       route.config = { ...route.config, [ROUTE_CORS]: decider } as NonNullable<typeof route.config>;
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.record(method, route.url, decider);
     });
@@ -92,13 +93,20 @@ function routeDecider(request: FastifyRequest): CorsDecider | undefined {
   const recorded = config[ROUTE_CORS] as CorsDecider | undefined;
   if (recorded !== undefined) return recorded;
   // A route added before the plugin loaded has no record; its own config still counts.
-  return config.cors === undefined ? undefined : compileSetting(config.cors);
+  return config.cors === undefined ? undefined : compileSetting(config.cors, request.routeOptions.url ?? "");
 }
 
-function compileSetting(setting: CorsSetting): CorsDecider {
+/** Validates a route's `config.cors` once per value; errors name the route. */
+function compileSetting(setting: CorsSetting, route: string): CorsDecider {
   if (typeof setting !== "object" || setting === null) return toCorsDecider(setting);
   let decider = compiledSettings.get(setting);
-  if (decider === undefined) compiledSettings.set(setting, (decider = toCorsDecider(setting)));
+  if (decider !== undefined) return decider;
+  try {
+    decider = toCorsDecider(setting);
+  } catch (error) {
+    throw isConfigError(error) ? new ConfigError(error.issues, `config.cors of route ${route}`) : error;
+  }
+  compiledSettings.set(setting, decider);
   return decider;
 }
 

@@ -1,0 +1,85 @@
+// crossgate/hono specifics: path-scoped middleware, immutable responses, runtime neutrality.
+import { Hono } from "hono";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { cors } from "../../../src/adapters/hono.ts";
+
+const APP = "https://app.example.com";
+const OPTIONS = { origins: [APP], credentials: true };
+const get = (path: string, origin = APP) => new Request(`http://localhost${path}`, { headers: { Origin: origin } });
+
+describe("crossgate/hono", () => {
+  it("applies under the path it is mounted on only", async () => {
+    const app = new Hono();
+    app.use("/api/*", cors(OPTIONS));
+    app.get("/api/items", (c) => c.json([]));
+    app.get("/home", (c) => c.text("home"));
+    expect((await app.request(get("/api/items"))).headers.get("access-control-allow-origin")).toBe(APP);
+    expect((await app.request(get("/home"))).headers.get("access-control-allow-origin")).toBeNull();
+    const preflight = await app.request(new Request("http://localhost/api/anything", { method: "OPTIONS", headers: { Origin: APP, "Access-Control-Request-Method": "PUT" } }));
+    expect(preflight.status).toBe(204);
+  });
+
+  it("adds headers to responses with immutable headers (redirects, fetch results)", async () => {
+    const app = new Hono();
+    app.use(cors(OPTIONS));
+    app.get("/go", () => Response.redirect("https://app.example.com/next", 307));
+    const reply = await app.request(get("/go"));
+    expect([reply.status, reply.headers.get("location"), reply.headers.get("access-control-allow-origin"), reply.headers.get("vary")]).toEqual([
+      307,
+      "https://app.example.com/next",
+      APP,
+      "Origin",
+    ]);
+  });
+
+  it("keeps headers on app.onError, the default error handler and notFound responses", async () => {
+    const withHandler = new Hono();
+    withHandler.use(cors(OPTIONS));
+    withHandler.onError((_error, c) => c.json({ error: "custom" }, 503));
+    withHandler.get("/boom", () => {
+      throw new Error("boom");
+    });
+    const custom = await withHandler.request(get("/boom"));
+    expect([custom.status, custom.headers.get("access-control-allow-origin")]).toEqual([503, APP]);
+    expect((await withHandler.request(get("/missing"))).headers.get("access-control-allow-credentials")).toBe("true");
+
+    const plain = new Hono();
+    plain.use(cors(OPTIONS));
+    plain.get("/boom", () => {
+      throw new Error("boom");
+    });
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const reply = await plain.request(get("/boom"));
+      expect([reply.status, reply.headers.get("access-control-allow-origin")]).toEqual([500, APP]);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it("hands the Hono context to allowOrigin", async () => {
+    const seen: unknown[] = [];
+    const app = new Hono();
+    app.use(
+      cors({
+        origins: [],
+        allowOrigin: (_origin, request) => {
+          seen.push((request.raw as { req?: { path?: string } }).req?.path);
+          return true;
+        },
+      }),
+    );
+    app.get("/x", (c) => c.text("x"));
+    await app.request(get("/x", "https://dynamic.example"));
+    expect(seen).toEqual(["/x"]);
+  });
+
+  it("imports no node: module (runtime-neutral, as are the Fetch adapter and the shared glue)", () => {
+    for (const file of ["hono.ts", "fetch.ts", "internal/web.ts", "internal/claim.ts"]) {
+      const source = readFileSync(new URL(`../../../src/adapters/${file}`, import.meta.url), "utf8");
+      expect([file, /from\s+["']node:/.test(source)]).toEqual([file, false]);
+    }
+  });
+});
