@@ -1,36 +1,58 @@
-// Each server adapter behind a tiny API, in real Chromium and Firefox, through crossgate/client:
-// an allowed origin makes a credentialed call with a custom header; a refused origin gets a CorsError
-// and the browser's own CORS message.
+// Every server adapter (test/contract/adapters.ts: node:http, Express, Fastify, Koa, Hono, fetch) in
+// real Chromium and Firefox, through crossgate/client: the allowed origin's credentialed call with a
+// custom header succeeds and reads the exposed header; a refused origin, and a credentialed call to a
+// policy without credentials, fail as CorsError with the browser's own message.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowsers, type BrowserName, type BrowserSession, type LoopbackServer } from "./harness.ts";
-import { ADAPTER_APIS, startAdapterApi, tinyApiCors, type AdapterApiName } from "./support/adapter-apis.ts";
+import type { CorsOptions } from "../../src/index.ts";
+import { adapters, type ContractServer } from "../contract/adapters.ts";
+import { describeInBrowsers, type BrowserName, type BrowserSession } from "./harness.ts";
 import { startClientPageServer, type ClientPageServer } from "./support/client-bundle.ts";
 
 let page: ClientPageServer;
-const apis = new Map<AdapterApiName, LoopbackServer>();
+/** Per adapter: a policy with credentials, and the same policy without them. */
+const servers = new Map<string, { withCredentials: ContractServer; withoutCredentials: ContractServer }>();
+
+function corsFor(origin: string, credentials: boolean): CorsOptions {
+  return {
+    origins: [origin],
+    credentials,
+    methods: ["GET", "POST"],
+    requestHeaders: ["accept", "content-type", "x-trace-id"],
+    exposeHeaders: ["X-Total"],
+    maxAgeSeconds: 600,
+  };
+}
 
 beforeAll(async () => {
   page = await startClientPageServer();
-  for (const adapter of ADAPTER_APIS) apis.set(adapter, await startAdapterApi(adapter, tinyApiCors(page.origin)));
+  for (const adapter of adapters) {
+    servers.set(adapter.name, {
+      withCredentials: await adapter.start({ cors: corsFor(page.origin, true) }),
+      withoutCredentials: await adapter.start({ cors: corsFor(page.origin, false) }),
+    });
+  }
 });
 
 afterAll(async () => {
-  await Promise.all([page?.close(), ...[...apis.values()].map((api) => api.close())]);
+  const all = [...servers.values()].flatMap((pair) => [pair.withCredentials.close(), pair.withoutCredentials.close()]);
+  await Promise.all([page?.close(), ...all]);
 });
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Record<string, unknown> };
 
 /**
- * Page-side source: logs in, then calls /echo with X-Trace-Id, through crossgate/client with
- * credentials. A string, because the test runner rewrites `import()` inside functions.
+ * Page-side source: a credentialed, preflighted POST with X-Trace-Id through crossgate/client, then a
+ * credentialed GET reading the exposed X-Total. A string, because the test runner rewrites `import()`
+ * inside functions.
  */
-function loginAndEcho(api: string, trace: string): string {
+function credentialedCalls(api: string, trace: string): string {
   return `(async () => {
     const client = await import("/client/index.js");
     const calls = client.createClient({ baseURL: ${JSON.stringify(api)}, csrf: false });
     try {
-      await calls.post("/login", {});
-      return { ok: true, value: await calls.get("/echo", { headers: { "X-Trace-Id": ${JSON.stringify(trace)} } }) };
+      const created = await calls.post("/api/items", { title: "x" }, { headers: { "X-Trace-Id": ${JSON.stringify(trace)} } });
+      const listed = await fetch(${JSON.stringify(api)} + "/api/items", { credentials: "include" });
+      return { ok: true, value: { created, total: listed.headers.get("X-Total") } };
     } catch (e) {
       return { ok: false, error: { name: e.name, code: e.code, probableCause: e.probableCause, method: e.method, url: e.url } };
     }
@@ -38,10 +60,18 @@ function loginAndEcho(api: string, trace: string): string {
 }
 
 /** The browser's own console text when a preflight gets no `Access-Control-Allow-Origin`. */
-function preflightRefusal(browser: BrowserName, url: string, origin: string): string {
+function originRefusal(browser: BrowserName, url: string, origin: string): string {
   return browser === "chromium"
     ? `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`
     : `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing)`;
+}
+
+/** The browser's own console text when a credentialed preflight gets no `Access-Control-Allow-Credentials: true`. */
+function credentialsRefusal(browser: BrowserName, url: string, origin: string): RegExp {
+  const quoted = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return browser === "chromium"
+    ? new RegExp(`Access to fetch at '${quoted}' from origin '${origin.replace(/\./g, "\\.")}' has been blocked by CORS policy: .*'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'`)
+    : new RegExp(`Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${quoted}\\. \\(Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’\\)`);
 }
 
 async function withSession<T>(newSession: () => Promise<BrowserSession>, body: (session: BrowserSession) => Promise<T>): Promise<T> {
@@ -54,27 +84,38 @@ async function withSession<T>(newSession: () => Promise<BrowserSession>, body: (
 }
 
 describeInBrowsers("adapters", (use) => {
-  for (const adapter of ADAPTER_APIS) {
-    it(`${adapter}: an allowed origin's credentialed call with a custom header succeeds`, async () => {
-      const api = apis.get(adapter)!;
+  for (const { name } of adapters) {
+    it(`${name}: the allowed origin's credentialed call with a custom header succeeds and reads the exposed header`, async () => {
+      const api = servers.get(name)!.withCredentials.url;
       await withSession(use.newSession, async (session) => {
         await session.goto(page.url("/"));
-        const outcome = await session.evaluateScript<Outcome>(loginAndEcho(api.origin, `${adapter}-ok`));
-        expect(outcome).toEqual({ ok: true, value: { cookie: "sid=tiny-session", traceId: `${adapter}-ok` } });
+        const outcome = await session.evaluateScript<Outcome>(credentialedCalls(api, `${name}-ok`));
+        expect(outcome).toEqual({ ok: true, value: { created: { id: 2 }, total: "1" } });
+        expect(session.messageText()).not.toMatch(/CORS|Cross-Origin/);
       });
     });
 
-    it(`${adapter}: a refused origin's call fails as CorsError, with the browser's CORS message`, async () => {
-      const api = apis.get(adapter)!;
+    it(`${name}: a refused origin's call fails as CorsError, with the browser's CORS message`, async () => {
+      const api = servers.get(name)!.withCredentials.url;
       await withSession(use.newSession, async (session) => {
         // localhost:<port> is another origin than the allowed 127.0.0.1:<port>.
         await session.goto(`${page.localhostOrigin}/`);
-        const outcome = await session.evaluateScript<Outcome>(loginAndEcho(api.origin, `${adapter}-refused`));
+        const outcome = await session.evaluateScript<Outcome>(credentialedCalls(api, `${name}-refused`));
         expect(outcome).toEqual({
           ok: false,
-          error: { name: "CorsError", code: "cors_blocked", probableCause: "cors", method: "POST", url: `${api.origin}/login` },
+          error: { name: "CorsError", code: "cors_blocked", probableCause: "cors", method: "POST", url: `${api}/api/items` },
         });
-        await session.waitForMessage(preflightRefusal(use.name, `${api.origin}/login`, page.localhostOrigin));
+        await session.waitForMessage(originRefusal(use.name, `${api}/api/items`, page.localhostOrigin));
+      });
+    });
+
+    it(`${name}: a credentialed call to a policy without credentials fails as CorsError`, async () => {
+      const api = servers.get(name)!.withoutCredentials.url;
+      await withSession(use.newSession, async (session) => {
+        await session.goto(page.url("/"));
+        const outcome = await session.evaluateScript<Outcome>(credentialedCalls(api, `${name}-no-credentials`));
+        expect(outcome).toMatchObject({ ok: false, error: { name: "CorsError", probableCause: "cors", url: `${api}/api/items` } });
+        await session.waitForMessage(credentialsRefusal(use.name, `${api}/api/items`, page.origin));
       });
     });
   }
