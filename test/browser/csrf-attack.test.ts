@@ -1,23 +1,52 @@
-// A CSRF attack on the demo API from a third origin, in real Chromium and Firefox. The victim has
-// logged in through the SPA; the attacker's page then tries every write a page can make without
-// CORS permission. The server state must not change, whatever cookies the browser sends.
+// CSRF in real Chromium and Firefox. On the demo API: the victim has logged in through the SPA; an
+// attacker's page on a third origin then tries every write a page can make without CORS permission,
+// and the server state must not change, whatever cookies the browser sends. On every adapter (the
+// CSRF servers of test/csrf/servers.ts): the allowed SPA writes with the token and reads a 403
+// refusal, and the attacker's form with the stolen token is refused.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createCorsPolicy, createCsrfPolicy } from "../../src/index.ts";
+import { ADAPTERS, startServer, type AdapterName, type RunningServer } from "../csrf/servers.ts";
 import { describeInBrowsers, startLoopbackServer, type BrowserSession, type LoopbackServer } from "./harness.ts";
+import { startClientPageServer, type ClientPageServer } from "./support/client-bundle.ts";
 import { finishedChecklist, startDemoOnFreePorts, type DemoUnderTest } from "./support/demo.ts";
 
 let demo: DemoUnderTest;
 let attacker: LoopbackServer;
+let spa: ClientPageServer;
+const adapterApis = new Map<AdapterName, RunningServer>();
 
 beforeAll(async () => {
   demo = await startDemoOnFreePorts();
   attacker = await startLoopbackServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end("<!doctype html><title>cute cats</title><h1>cute cats</h1>");
   });
+  spa = await startClientPageServer();
+  const cors = createCorsPolicy({ origins: [spa.origin], credentials: true, exposeHeaders: ["X-CSRFToken"] });
+  const csrf = createCsrfPolicy({ cors, secret: "browser-csrf-secret-0123456789abcdefghij" });
+  for (const adapter of ADAPTERS) adapterApis.set(adapter, await startServer(adapter, cors, csrf));
 });
 
 afterAll(async () => {
-  await Promise.all([demo?.close(), attacker?.close()]);
+  await Promise.all([demo?.close(), attacker?.close(), spa?.close(), ...[...adapterApis.values()].map((api) => api.close())]);
 });
+
+/**
+ * Page-side source: a POST with the token (fetched from the token endpoint) through crossgate/client,
+ * then one without it, whose 403 the page reads. A string: the test runner rewrites `import()` in functions.
+ */
+function writeWithAndWithoutToken(api: string): string {
+  return `(async () => {
+    const c = await import("/client/index.js");
+    const withToken = c.createClient({ baseURL: ${JSON.stringify(api)}, csrf: { tokenURL: "/api/csrf" } });
+    const written = await withToken.post("/api/things", { title: "legitimate" });
+    try {
+      await c.createClient({ baseURL: ${JSON.stringify(api)}, csrf: false }).post("/api/things", { title: "no token" });
+      return { written, refusal: "none" };
+    } catch (e) {
+      return { written, refusal: { name: e.name, status: e.status, csrfReason: e.csrfReason } };
+    }
+  })()`;
+}
 
 /** Page-side: the writes a page on any origin can attempt; reports what the page could observe. */
 async function attemptWrites({ api, mark }: { api: string; mark: string }) {
@@ -47,10 +76,10 @@ async function attemptWrites({ api, mark }: { api: string; mark: string }) {
 }
 
 /** Page-side: a classic auto-submitted form carrying the token in Django's form field; navigates away. */
-function submitForm({ api, mark, token }: { api: string; mark: string; token: boolean }) {
+function submitForm({ action, token }: { action: string; token: boolean }) {
   const form = document.createElement("form");
   form.method = "POST";
-  form.action = `${api}/api/posts?attack=form-${mark}`;
+  form.action = action;
   const fields: Record<string, string> = { title: "pwned by a form" };
   if (token) fields.csrfmiddlewaretoken = /(?:^|;\s*)csrftoken=([^;]*)/.exec(document.cookie)?.[1] ?? "";
   for (const [name, value] of Object.entries(fields)) {
@@ -82,7 +111,7 @@ async function pageTextOn(session: BrowserSession, origin: string, timeoutMs = 1
   throw new Error(`the form's answer from ${origin} did not load within ${timeoutMs} ms`);
 }
 
-describeInBrowsers("CSRF attack on the demo API", (use) => {
+describeInBrowsers("CSRF attacks and refusals", (use) => {
   const attacks = [
     // Same host, other port: the same *site*, so the browser sends the victim's SameSite=Lax session
     // and csrftoken cookies, and the attacker can even read the csrftoken cookie (cookies ignore ports).
@@ -107,7 +136,7 @@ describeInBrowsers("CSRF attack on the demo API", (use) => {
         const seen = await session.evaluate(attemptWrites, { api: demo.api, mark });
         expect(seen).toEqual({ stolenToken: attack.cookiesSent, simple: "opaque", preflighted: "TypeError" });
 
-        await session.evaluate(submitForm, { api: demo.api, mark, token: attack.cookiesSent });
+        await session.evaluate(submitForm, { action: `${demo.api}/api/posts?attack=form-${mark}`, token: attack.cookiesSent });
         const answer = await pageTextOn(session, demo.api);
         expect(answer).toContain("Forbidden (CSRF verification failed. Request aborted.)");
         expect(answer).toContain(`Reason: Origin checking failed - ${attackerOrigin} does not match any trusted origins.`);
@@ -128,6 +157,30 @@ describeInBrowsers("CSRF attack on the demo API", (use) => {
             ? `Access to fetch at '${demo.api}/api/posts?attack=preflighted-${mark}' from origin '${attackerOrigin}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check`
             : `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${demo.api}/api/posts?attack=preflighted-${mark}.`,
         );
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  for (const adapter of ADAPTERS) {
+    it(`${adapter}: the allowed SPA writes with the token and reads the 403; a same-site attacker's form with the stolen token is refused`, async () => {
+      const api = adapterApis.get(adapter)!.url;
+      const session = await use.newSession();
+      try {
+        await session.goto(spa.url("/"));
+        const outcome = await session.evaluateScript(writeWithAndWithoutToken(api));
+        expect(outcome).toEqual({
+          written: expect.objectContaining({ ok: true }),
+          refusal: { name: "HttpError", status: 403, csrfReason: "CSRF token missing." },
+        });
+
+        // 127.0.0.1:<other port> is the same site: it reads the csrftoken cookie and the browser sends it.
+        await session.goto(`${attacker.origin}/`);
+        await session.evaluate(submitForm, { action: `${api}/api/things`, token: true });
+        const answer = await pageTextOn(session, api);
+        expect(answer).toContain(`Origin checking failed - ${attacker.origin} does not match any trusted origins.`);
+        expect(answer).not.toContain('"ok"');
       } finally {
         await session.close();
       }
