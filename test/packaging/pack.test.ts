@@ -7,7 +7,8 @@
  * repository's node_modules, nothing is downloaded). That project type-checks the checks in
  * `./.consumer/` with the repository's TypeScript (strict, `module: nodenext`), then runs one per
  * exported subpath with plain `node`; each imports only public subpaths, starts a server on
- * 127.0.0.1 and checks a browser's preflight and actual request.
+ * 127.0.0.1 and checks a browser's preflight and actual request. The README's framework recipes
+ * are type-checked the same way, so the documented code cannot drift from the published types.
  *
  * `./.consumer/` is a dot-folder so that the repository's own `tsc -p tsconfig.json` (whose
  * `include` wildcards skip dot-folders) never tries to resolve `crossgate/...` against a build.
@@ -141,7 +142,27 @@ let packed: readonly string[] = [];
 let packedManifest: Manifest;
 const timings: Record<string, number> = {};
 /** The check files type-checked as each kind of project. */
-const projects: Record<"node" | "dom", string[]> = { node: [], dom: [] };
+const projects: Record<"node" | "dom" | "readme", string[]> = { node: [], dom: [], readme: [] };
+
+/** Stand-ins for the runtimes the README's Fetch recipes run on; only their `serve` shapes matter. */
+const RUNTIME_GLOBALS = `declare const Bun: { serve(options: { port?: number; fetch(request: Request): Response | Promise<Response> }): unknown };
+declare const Deno: { serve(handler: (request: Request, info: unknown) => Response | Promise<Response>): unknown };
+`;
+
+/**
+ * The TypeScript recipes of the README's "Frameworks" section, one module per recipe: a block
+ * without an import continues the block before it (it uses what that one declared).
+ */
+function readmeRecipes(): string[] {
+  const readme = readFileSync(join(repo, "README.md"), "utf8");
+  const section = /^## Frameworks\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
+  const modules: string[] = [];
+  for (const [, code] of section.matchAll(/^```ts\n([\s\S]*?)^```/gm)) {
+    if (/^import /m.test(code!) || modules.length === 0) modules.push(code!);
+    else modules[modules.length - 1] += `\n${code!}`;
+  }
+  return modules;
+}
 
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
   const start = performance.now();
@@ -194,6 +215,11 @@ beforeAll(async () => {
   projects.node = checks.filter((name) => !inBrowser(name)).map((name) => `src/${name}`);
   projects.dom = checks.filter(inBrowser).map((name) => `src/${name}`);
   writeFileSync(join(app, "tsconfig.node.json"), JSON.stringify({ extends: "./tsconfig.json", files: projects.node, include: [] }));
+  mkdirSync(join(app, "readme"));
+  writeFileSync(join(app, "readme/runtimes.d.ts"), RUNTIME_GLOBALS);
+  readmeRecipes().forEach((code, index) => writeFileSync(join(app, `readme/recipe-${index}.ts`), code));
+  projects.readme = ["readme/runtimes.d.ts", ...readmeRecipes().map((_, index) => `readme/recipe-${index}.ts`)];
+  writeFileSync(join(app, "tsconfig.readme.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { rootDir: "readme", noEmit: true }, files: projects.readme, include: [] }));
   writeFileSync(join(app, "tsconfig.dom.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { lib: ["ES2023", "DOM", "DOM.Iterable"] }, files: projects.dom, include: [] }));
   writeFileSync(
     join(app, "tsconfig.json"),
@@ -322,7 +348,11 @@ describe("a project that installs the tarball", () => {
     expect(checks).toEqual(codeExports.map(checkFileFor).sort());
   });
 
-  it.each(["node", "dom"] as const)(
+  it("finds the README's framework recipes to type-check", () => {
+    expect(projects.readme.length, "README.md has a Frameworks section with ts blocks").toBeGreaterThan(4);
+  });
+
+  it.each(["node", "dom", "readme"] as const)(
     "type-checks against the packed types as a %s project (tsc --noEmit, strict, module nodenext, skipLibCheck off)",
     async (project) => {
       if (projects[project].length === 0) return;
