@@ -352,17 +352,18 @@ describe("a project that installs the tarball", () => {
     expect(projects.readme.length, "README.md has a Frameworks section with ts blocks").toBeGreaterThan(4);
   });
 
-  it.each(["node", "dom", "readme"] as const)(
+  // The type-checks and the runs are independent processes: run them side by side.
+  it.concurrent.for(["node", "dom", "readme"] as const)(
     "type-checks against the packed types as a %s project (tsc --noEmit, strict, module nodenext, skipLibCheck off)",
-    async (project) => {
+    { timeout: 60_000 },
+    async (project, { expect }) => {
       if (projects[project].length === 0) return;
       const checked = await timed(`tsc --noEmit (${project})`, () => typescript(["-p", `tsconfig.${project}.json`, "--noEmit"], app));
       expect(ownDiagnostics(checked.output)).toEqual([]);
     },
-    60_000,
   );
 
-  it.each(codeExports)("runs the check for %s: a server on 127.0.0.1 answers a preflight and an actual request", async (subpath) => {
+  it.concurrent.for(codeExports)("runs the check for %s: a server on 127.0.0.1 answers a preflight and an actual request", { timeout: 40_000 }, async (subpath, { expect }) => {
     const file = join(app, "out", checkFileFor(subpath).replace(/\.ts$/, ".js"));
     expect(existsSync(file), `test/packaging/.consumer/${checkFileFor(subpath)} exists`).toBe(true);
     const start = performance.now();
@@ -375,5 +376,5 @@ describe("a project that installs the tarball", () => {
     } finally {
       timings[`run ${subpath}`] = Math.round(performance.now() - start);
     }
-  }, 40_000);
+  });
 });
