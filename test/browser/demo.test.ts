@@ -30,7 +30,7 @@ function corsRefusalMessage(browser: BrowserName, url: string, origin: string): 
 }
 
 describeInBrowsers("demo", (use) => {
-  for (const host of ["127.0.0.1", "localhost"]) {
+  for (const host of ["127.0.0.1", "localhost", "[::1]"]) {
     it(`passes every checklist scenario when the SPA is loaded from ${host}`, async () => {
       const session = await use.newSession();
       try {
@@ -42,7 +42,11 @@ describeInBrowsers("demo", (use) => {
         const refused = rows.find((row) => row.scenario === "disallowed-origin")!;
         expect(refused.line).toContain(`http://${host}:${demo.outsiderPort} (an iframe) is not in CORS_ALLOWED_ORIGINS`);
         expect(refused.line).toContain("CorsError (probable cause: cors)");
-        expect(refused.line).toContain(`npx crossgate doctor http://${host}:${demo.apiPort}/api/posts --origin http://${host}:${demo.outsiderPort}`);
+        // The command is shell-quoted where needed ('http://[::1]:…' because of the brackets).
+        const q = host.startsWith("[") ? "'" : "";
+        expect(refused.line).toContain(
+          `npx crossgate doctor ${q}http://${host}:${demo.apiPort}/api/posts${q} --origin ${q}http://${host}:${demo.outsiderPort}${q}`,
+        );
       } finally {
         await session.close();
       }
