@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
+  await warnIfTheSpaIsNotAllowed(demo.apiURL, `http://localhost:${demo.spaPort}`);
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -36,6 +38,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** Asks the running API whether it allows the SPA's origin, as a browser would, and says so if not. */
+async function warnIfTheSpaIsNotAllowed(apiURL: string, spaOrigin: string): Promise<void> {
+  const response = await fetch(`${apiURL}/api/posts`, { headers: { Origin: spaOrigin } });
+  await response.body?.cancel();
+  if (response.headers.get("access-control-allow-origin") === spaOrigin) return;
+  process.stdout.write(
+    `Warning: the API does not allow the SPA's origin ${spaOrigin}, so the browser will refuse every call.\n` +
+      `Add it to CORS_ALLOWED_ORIGINS (see .env.example), e.g. CORS_ALLOWED_ORIGINS=${spaOrigin},http://127.0.0.1:${new URL(spaOrigin).port}\n\n`,
+  );
 }
 
 main().catch((error: unknown) => {

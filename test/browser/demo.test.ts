@@ -146,10 +146,12 @@ describe("npm run demo", () => {
     const exited = once(child, "exit");
     try {
       const deadline = Date.now() + 20_000;
-      while (!output.includes("Press Ctrl-C to stop.") && Date.now() < deadline && child.exitCode === null) {
+      // SPA_PORT=0 is not in .env.example's CORS_ALLOWED_ORIGINS, and the demo says so after its URLs.
+      while (!output.includes("Add it to CORS_ALLOWED_ORIGINS") && Date.now() < deadline && child.exitCode === null) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(output).toContain("Press Ctrl-C to stop.");
+      expect(output).toMatch(/Warning: the API does not allow the SPA's origin http:\/\/localhost:\d+, so the browser will refuse every call/);
       const apiPort = /API\s+http:\/\/localhost:(\d+)/.exec(output)?.[1];
       expect(output).toMatch(/SPA\s+http:\/\/localhost:\d+\//);
       expect(output).toMatch(/outsider\s+http:\/\/localhost:\d+\/outsider\.html/);
