@@ -246,3 +246,38 @@ describe("scale", () => {
     expect((policy.decide(request("GET", { origin: "https://app10000.example.com" })) as CorsPlan).verdict).toBe("refused");
   });
 });
+
+describe("origins matched by a pattern or refused are remembered, within a bound", () => {
+  const options: CorsOptions = { origins: ["https://*.example.net"], credentials: true };
+
+  it("answers a repeated pattern-matched origin with the same plan, for actual requests and preflights", () => {
+    const policy = createCorsPolicy(options);
+    const origin = "https://eu.app.example.net";
+    const first = policy.decide(request("GET", { origin })) as CorsPlan;
+    expect(first.verdict).toBe("allowed");
+    expect(policy.decide(request("GET", { origin }))).toBe(first);
+    const preflightPlan = policy.decide(preflight(origin, "GET")) as CorsPlan;
+    expect(preflightPlan.verdict).toBe("allowed");
+    expect(policy.decide(preflight(origin, "GET"))).toBe(preflightPlan);
+  });
+
+  it("keeps refusing a remembered origin with the same reason, and still decides fresh origins after the memo fills", () => {
+    const policy = createCorsPolicy(options);
+    for (let index = 0; index < 3000; index++) {
+      const plan = policy.decide(request("GET", { origin: `https://evil${index}.example.com` })) as CorsPlan;
+      expect(plan.reason).toBe("origin-not-allowed");
+    }
+    expect((policy.decide(request("GET", { origin: "https://EVIL.example.net" })) as CorsPlan).reason).toBe("origin-malformed");
+    expect((policy.decide(request("GET", { origin: "https://EVIL.example.net" })) as CorsPlan).reason).toBe("origin-malformed");
+    expect((policy.decide(request("GET", { origin: "https://a.example.net" })) as CorsPlan).verdict).toBe("allowed");
+    expect((policy.decide(request("GET", { origin: "https://example.net" })) as CorsPlan).verdict).toBe("refused");
+  });
+
+  it("never remembers an allowOrigin answer: the callback is asked every time", () => {
+    let asked = 0;
+    const policy = createCorsPolicy({ origins: [APP], allowOrigin: () => (asked++, asked === 1) });
+    expect((policy.decide(request("GET", { origin: "https://other.example.com" })) as CorsPlan).verdict).toBe("allowed");
+    expect((policy.decide(request("GET", { origin: "https://other.example.com" })) as CorsPlan).verdict).toBe("refused");
+    expect(asked).toBe(2);
+  });
+});

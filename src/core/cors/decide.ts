@@ -46,7 +46,14 @@ const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
 
 /** Per-policy caches of immutable plans; exact origins are finite, so the cache is bounded. */
 export interface PlanCache {
-  readonly byOrigin: Map<string, { actual?: CorsPlan; preflight?: CorsPlan }>;
+  readonly byOrigin: Map<string, OriginPlans>;
+  /**
+   * Plans for origins a pattern or regex allowed, and the refusal reason for origins refused
+   * without a callback: so a repeat costs one lookup instead of parsing and matching. Senders pick
+   * these origins, so both are bounded (cleared when full).
+   */
+  readonly matchedOrigins: Map<string, OriginPlans>;
+  readonly refusedOrigins: Map<string, RefusalReason>;
   readonly refusals: Map<string, CorsPlan>;
   /** `Access-Control-Request-Headers` values already checked: `""` when allowed, else the refused name. */
   readonly requestHeaders: Map<string, string>;
@@ -57,12 +64,17 @@ export interface PlanCache {
   readonly publicActual: CorsPlan;
 }
 
+type OriginPlans = { actual?: CorsPlan; preflight?: CorsPlan };
+
 const REQUEST_HEADERS_CACHE_LIMIT = 256;
+const ORIGIN_MEMO_LIMIT = 1024;
 const REQUEST_HEADERS_CACHEABLE_LENGTH = 256;
 
 export function createPlanCache(compiled: CompiledCors): PlanCache {
   return {
     byOrigin: new Map(),
+    matchedOrigins: new Map(),
+    refusedOrigins: new Map(),
     refusals: new Map(),
     requestHeaders: new Map(),
     acceptsRequestHeader: (name) =>
@@ -90,22 +102,26 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
   // Fetch "CORS-preflight request": OPTIONS with Origin and Access-Control-Request-Method.
   const preflight = origin !== undefined && request.method === "OPTIONS" && request.header("access-control-request-method") !== undefined;
 
-  if (compiled.public) return preflight ? grantPreflight(compiled, cache, request, "*", false) : cache.publicActual;
+  if (compiled.public) return preflight ? grantPreflight(compiled, cache, request, "*", undefined) : cache.publicActual;
   if (origin === undefined) return cache.noOrigin;
 
   if (compiled.origins.exact.has(origin)) {
-    return preflight ? grantPreflight(compiled, cache, request, origin, true) : grantActual(compiled, cache, request, origin, true);
+    return preflight ? grantPreflight(compiled, cache, request, origin, cache.byOrigin) : grantActual(compiled, cache, request, origin, cache.byOrigin);
   }
   if (origin.length > MAX_ORIGIN_LENGTH) return refuse(compiled, cache, request, preflight, "origin-too-long", undefined);
+  const matched = cache.matchedOrigins.get(origin);
+  if (matched !== undefined) return grant(compiled, cache, request, origin, preflight, matched);
+  const refused = cache.refusedOrigins.get(origin);
+  if (refused !== undefined) return refuse(compiled, cache, request, preflight, refused, undefined);
   if (origin === "null") {
-    return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, preflight, false) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
+    return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, preflight, undefined) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
   }
   const parsed = parseSerializedOrigin(origin);
-  if (parsed === undefined) return refuse(compiled, cache, request, preflight, "origin-malformed", undefined);
+  if (parsed === undefined) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-malformed"), undefined);
   if (compiled.origins.any || compiled.origins.matchesParsed(origin, parsed)) {
-    return grant(compiled, cache, request, origin, preflight, false);
+    return grant(compiled, cache, request, origin, preflight, remember(cache.matchedOrigins, origin, {}));
   }
-  if (compiled.allowOrigin === undefined) return refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
+  if (compiled.allowOrigin === undefined) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-not-allowed"), undefined);
   return askCallback(compiled, cache, request, origin, preflight);
 }
 
@@ -127,26 +143,37 @@ function askCallback(
     return failed(error);
   }
   const conclude = (allowed: unknown): CorsPlan =>
-    allowed === true ? grant(compiled, cache, request, origin, preflight, false) : refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
+    allowed === true ? grant(compiled, cache, request, origin, preflight, undefined) : refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
   if (answer !== null && typeof answer === "object" && typeof (answer as Promise<boolean>).then === "function") {
     return Promise.resolve(answer).then(conclude, failed);
   }
   return conclude(answer);
 }
 
-function grant(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, preflight: boolean, cacheable: boolean): CorsPlan {
-  return preflight ? grantPreflight(compiled, cache, request, origin, cacheable) : grantActual(compiled, cache, request, origin, cacheable);
+/** Stores `value` under `origin` in a bounded memo (cleared when full) and returns it. */
+function remember<T>(memo: Map<string, T>, origin: string, value: T): T {
+  if (memo.size >= ORIGIN_MEMO_LIMIT) memo.clear();
+  memo.set(origin, value);
+  return value;
 }
 
-function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, cacheable: boolean): CorsPlan {
+/** `plans`: where this origin's immutable plans are kept, or `undefined` when they must not be (callbacks, `null`). */
+function grant(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, preflight: boolean, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
+  return preflight ? grantPreflight(compiled, cache, request, origin, plans) : grantActual(compiled, cache, request, origin, plans);
+}
+
+function plansFor(plans: Map<string, OriginPlans> | OriginPlans, origin: string): OriginPlans {
+  if (!(plans instanceof Map)) return plans;
+  let entry = plans.get(origin);
+  if (entry === undefined) plans.set(origin, (entry = {}));
+  return entry;
+}
+
+function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
   const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
-  if (cacheable && !privateNetwork) {
-    const entry = cache.byOrigin.get(origin);
-    if (entry?.actual !== undefined) return entry.actual;
-    const built = buildActual(compiled, origin, false);
-    if (entry === undefined) cache.byOrigin.set(origin, { actual: built });
-    else entry.actual = built;
-    return built;
+  if (plans !== undefined && !privateNetwork) {
+    const entry = plansFor(plans, origin);
+    return (entry.actual ??= buildActual(compiled, origin, false));
   }
   return buildActual(compiled, origin, privateNetwork);
 }
@@ -158,7 +185,7 @@ function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boo
   return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
 }
 
-function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, cacheable: boolean): CorsPlan {
+function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
   const method = request.header("access-control-request-method") ?? "";
   // Fetch "CORS-preflight fetch" step 7: a safelisted method needs no listing.
   if (!compiled.anyMethod && !isSafelistedMethod(method) && !compiled.methods.has(method)) {
@@ -184,13 +211,9 @@ function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: Reque
   const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
   const reflectMethod = compiled.anyMethod && compiled.credentials;
   const dynamic = privateNetwork || reflectMethod || reflectedHeaders !== undefined;
-  if (cacheable && !dynamic) {
-    const entry = cache.byOrigin.get(origin);
-    if (entry?.preflight !== undefined) return entry.preflight;
-    const built = buildPreflight(compiled, origin, undefined, undefined, false);
-    if (entry === undefined) cache.byOrigin.set(origin, { preflight: built });
-    else entry.preflight = built;
-    return built;
+  if (plans !== undefined && !dynamic) {
+    const entry = plansFor(plans, origin);
+    return (entry.preflight ??= buildPreflight(compiled, origin, undefined, undefined, false));
   }
   return buildPreflight(compiled, origin, reflectMethod ? method : undefined, reflectedHeaders, privateNetwork);
 }
