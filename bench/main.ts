@@ -1,21 +1,33 @@
 /**
  * `npm run bench`: the in-process benchmark, then the HTTP one, then BENCHMARKS.md.
  * Flags: `--json` prints the results as JSON on stdout (progress goes to stderr); `--quick` is a
- * short smoke run that does not rewrite BENCHMARKS.md; `--no-http` skips the HTTP benchmark.
+ * short smoke run that does not rewrite BENCHMARKS.md; `--no-http` skips the HTTP benchmark;
+ * `--from=<results.json>` rewrites BENCHMARKS.md from an earlier `--json` output without measuring.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { analyse } from "./analysis.ts";
-import { runHttp } from "./http/run.ts";
-import { runInProcess } from "./inprocess.ts";
-import { environment, readFindings, toJson, toMarkdown } from "./report.ts";
+import { runHttp, type HttpRun } from "./http/run.ts";
+import { runInProcess, type InProcessRun } from "./inprocess.ts";
+import { environment, readFindings, toJson, toMarkdown, type Environment } from "./report.ts";
 
-const flags = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+const from = args.find((arg) => arg.startsWith("--from="))?.slice("--from=".length);
+const flags = new Set(args.filter((arg) => !arg.startsWith("--from=")));
 for (const flag of flags) {
   if (!["--json", "--quick", "--no-http"].includes(flag)) {
-    console.error(`unknown flag ${flag}; use --json, --quick or --no-http`);
+    console.error(`unknown flag ${flag}; use --json, --quick, --no-http or --from=<results.json>`);
     process.exit(2);
   }
+}
+if (from !== undefined) {
+  // `npm run bench -- --json > file` also captures npm's banner: read from the first brace.
+  const text = readFileSync(from, "utf8");
+  const saved = JSON.parse(text.slice(text.indexOf("{"))) as { environment: Environment; inProcess: InProcessRun; http: HttpRun | null };
+  const again = analyse(saved.inProcess, saved.http ?? undefined);
+  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), toMarkdown(saved.environment, saved.inProcess, saved.http ?? undefined, again, readFindings()));
+  process.stderr.write("wrote BENCHMARKS.md from saved results\n");
+  process.exit(0);
 }
 const quick = flags.has("--quick");
 const log = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -111,6 +111,13 @@ export function toMarkdown(env: Environment, inProcess: InProcessRun, http: Http
   lines.push("");
   for (const framework of analysis.frameworks) {
     lines.push(`### ${FRAMEWORK_LABEL[framework.framework]}`, "");
+    if (!framework.scored) {
+      lines.push(
+        `Not scored: this framework's no-op already costs over ${TARGETS.resolvableNoopNs / 1000} µs per request, so costs under a microsecond`,
+        "are within its noise (an \"above no-op\" of 1 ns means at or below the no-op). Shown for the order of magnitude.",
+        "",
+      );
+    }
     lines.push(
       `| scenario | no-op | limit (above no-op) | crossgate (above no-op) | ${framework.peer} (above no-op) | ${framework.peer} ÷ crossgate | crossgate ÷ limit, above no-op / as called |`,
       "|---|---|---|---|---|---|---|",
