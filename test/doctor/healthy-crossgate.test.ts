@@ -3,7 +3,15 @@
 import { createServer } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCorsPolicy, requestViewFromRecord, type CorsOptions } from "../../src/index.ts";
+import Router from "@koa/router";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import Koa from "koa";
+import type { CorsOptions } from "../../src/index.ts";
+import { cors as fastifyCors } from "../../src/adapters/fastify.ts";
+import { cors as fetchCors } from "../../src/adapters/fetch.ts";
+import { cors as honoCors } from "../../src/adapters/hono.ts";
+import { cors as koaCors } from "../../src/adapters/koa.ts";
 import { cors } from "../../src/adapters/node.ts";
 import { probe, type ProbeTarget } from "../../src/testing/index.ts";
 
@@ -35,35 +43,65 @@ function expressApp() {
   return app;
 }
 
-/** A Fetch handler applying a crossgate policy's plan (what crossgate's fetch adapter does). */
+/** A Fetch handler wrapped by crossgate's fetch adapter (Next.js route handlers, Bun, Deno, Workers). */
 function fetchHandler() {
-  const policy = createCorsPolicy(options);
-  return async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const record: Record<string, string> = {};
-    request.headers.forEach((value, name) => (record[name] = value));
-    const plan = await policy.decide(requestViewFromRecord(request.method, url.pathname, record));
-    const headers = new Headers(plan.headers.map(([n, v]) => [n, v]));
-    if (plan.vary !== "") headers.set("Vary", plan.vary);
-    if (plan.action === "respond") return new Response(null, { status: plan.status, headers });
-    const { status, body } = routes(request.method, url.pathname);
-    headers.set("X-Request-Id", "42");
-    return new Response(status === 204 ? null : body, { status, headers });
-  };
+  return fetchCors(options)(async (request: Request): Promise<Response> => {
+    const { status, body } = routes(request.method, new URL(request.url).pathname);
+    return new Response(status === 204 ? null : body, { status, headers: { "Content-Type": "application/json", "X-Request-Id": "42" } });
+  });
 }
+
+/** Hono with crossgate's hono adapter; probe() calls the app's own `fetch`. */
+function honoApp() {
+  const app = new Hono();
+  app.use(honoCors(options));
+  app.get("/items", (c) => c.json([], 200, { "X-Request-Id": "42" }));
+  app.put("/items/:id", (c) => c.json({ ok: true }));
+  app.delete("/items/:id", (c) => c.body(null, 204));
+  return app;
+}
+
+/** Koa with crossgate's koa adapter and @koa/router. */
+function koaApp() {
+  const app = new Koa();
+  const router = new Router();
+  router.get("/items", (ctx) => {
+    ctx.set("X-Request-Id", "42");
+    ctx.body = [];
+  });
+  router.put("/items/:id", (ctx) => void (ctx.body = { ok: true }));
+  router.delete("/items/:id", (ctx) => void (ctx.status = 204));
+  app.use(koaCors(options)).use(router.routes());
+  return app.callback();
+}
+
+/** Fastify with crossgate's fastify plugin, listening on a loopback port. */
+const fastify = Fastify();
+await fastify.register(fastifyCors(options));
+fastify.get("/items", async (_request, reply) => reply.header("X-Request-Id", "42").send([]));
+fastify.put("/items/:id", async () => ({ ok: true }));
+fastify.delete("/items/:id", async (_request, reply) => reply.code(204).send());
+let fastifyUrl: string;
 
 const server = createServer(nodeListener());
 let baseUrl: string;
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
+  fastifyUrl = await fastify.listen({ port: 0, host: "127.0.0.1" });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await fastify.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 const targets: readonly { name: string; target: () => ProbeTarget }[] = [
   { name: "node:http listener (node adapter)", target: nodeListener },
   { name: "Express 5 app (node adapter)", target: expressApp },
-  { name: "Fetch handler over a crossgate policy", target: fetchHandler },
+  { name: "Fetch handler (fetch adapter)", target: fetchHandler },
+  { name: "Hono app (hono adapter)", target: honoApp },
+  { name: "Koa app (koa adapter)", target: koaApp },
+  { name: "Fastify app (fastify adapter), by URL", target: () => fastifyUrl },
   { name: "running server, by URL", target: () => baseUrl },
   { name: "running node:http server object", target: () => server },
 ];
