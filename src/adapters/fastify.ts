@@ -10,9 +10,9 @@ import type { CorsPolicy } from "../core/cors/policy.ts";
 import { preflightMethod, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
 import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
-import { requestViewFromRecord } from "../core/request.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { FastifyRouteTable, type RouteFinder } from "./internal/fastify-routes.ts";
+import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput, CorsSetting };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -29,8 +29,16 @@ const ROUTE_CORS = Symbol("crossgate.route-cors");
 const tables = new WeakMap<object, FastifyRouteTable>();
 /** Compiled `config.cors` values, so a shared options object is validated once. */
 const compiledSettings = new WeakMap<object, CorsDecider>();
-/** The plan each request got, for `onSend`. Keyed by the Node request, which the claim also uses. */
-const plans = new WeakMap<object, CorsPlan>();
+/**
+ * The `Vary` value crossgate set on a reply, kept on the Fastify reply (Fastify's own object, always
+ * extensible) for `onSend`: a symbol property is one cached store, where a `WeakMap` insertion
+ * cost about 250 ns.
+ */
+const VARY_SET = Symbol("crossgate.vary-set");
+/** The plan whose `Vary` the reply must keep, beside `VARY_SET`. */
+const VARY_PLAN = Symbol("crossgate.vary-plan");
+
+type MarkedReply = { [VARY_SET]?: unknown; [VARY_PLAN]?: CorsPlan };
 
 /**
  * The CORS plugin for Fastify. Register it at the root, before auth plugins, to cover the whole
@@ -61,21 +69,29 @@ export function cors(options: CorsInput): FastifyPluginCallback {
 
     instance.addHook("onRequest", (request, reply, next) => {
       if (!claimCorsDecision(request.raw)) return next();
-      const view = requestViewFromRecord(request.method, request.raw.url ?? request.url, request.headers, request);
+      const view = new HeaderRecordView(request.method, request.raw.url ?? request.url, request.headers, request);
       const requested = preflightMethod(view);
       const decider =
         (requested === undefined ? routeDecider(request) : routes.lookup(finder, requested, view.path)) ?? fallback;
       const decided = decider.decide(view);
       if (decided instanceof Promise) {
-        decided.then((plan) => apply(plan, request, reply, next), next);
+        decided.then((plan) => apply(plan, reply, next), next);
       } else {
-        apply(decided, request, reply, next);
+        apply(decided, reply, next);
       }
     });
 
-    instance.addHook("onSend", (request, reply, payload, next) => {
-      const plan = plans.get(request.raw);
-      if (plan !== undefined) setHeaders(plan, reply);
+    // Fastify keeps reply headers through reply.send(error), thrown and validation errors and
+    // 404s (its error handler only drops Content-Type and Content-Length), so the headers set in
+    // onRequest survive. Only a handler replacing Vary (reply.header("Vary", ...)) can drop
+    // Origin from it: merge again only when Vary is no longer the value crossgate set.
+    instance.addHook("onSend", (_request, reply, payload, next) => {
+      const marked = reply as unknown as MarkedReply;
+      const plan = marked[VARY_PLAN];
+      if (plan !== undefined) {
+        const current = reply.getHeader("vary");
+        if (current !== marked[VARY_SET]) reply.header("Vary", mergeVary(current as string | string[] | undefined, plan.vary));
+      }
       next(null, payload);
     });
     done();
@@ -110,22 +126,29 @@ function compileSetting(setting: CorsSetting, route: string): CorsDecider {
   return decider;
 }
 
-function apply(plan: CorsPlan, request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void): void {
-  setHeaders(plan, reply);
+function apply(plan: CorsPlan, reply: FastifyReply, next: (error?: Error) => void): void {
+  const vary = setHeaders(plan, reply);
   if (plan.action === "respond") {
     // Fetch "CORS-preflight fetch": an ok status, no body; old clients want a length on 200.
     if (plan.status !== 204) reply.header("Content-Length", "0");
     reply.code(plan.status).send();
     return;
   }
-  if (plan.headers.length > 0 || plan.vary !== "") plans.set(request.raw, plan);
+  if (vary !== undefined) {
+    const marked = reply as unknown as MarkedReply;
+    marked[VARY_SET] = vary;
+    marked[VARY_PLAN] = plan;
+  }
   next();
 }
 
-/** Sets the plan's headers and merges `Vary` (again in `onSend`, after the handler may have replaced it). */
-function setHeaders(plan: CorsPlan, reply: FastifyReply): void {
+/** Sets the plan's headers and merges `Vary`; returns the `Vary` value set, if any. */
+function setHeaders(plan: CorsPlan, reply: FastifyReply): string | undefined {
   const headers = plan.headers;
   for (let index = 0; index < headers.length; index++) reply.header(headers[index]![0], headers[index]![1]);
-  if (plan.vary !== "") reply.header("Vary", mergeVary(reply.getHeader("vary") as string | string[] | undefined, plan.vary));
+  if (plan.vary === "") return undefined;
+  const vary = mergeVary(reply.getHeader("vary") as string | string[] | undefined, plan.vary);
+  reply.header("Vary", vary);
+  return vary;
 }
 export { csrf, csrfHook, csrfRequestView, csrfTokenHandler, rotateCsrfToken, type CsrfPlugin } from "./csrf/fastify.ts";
