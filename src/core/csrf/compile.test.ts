@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.ts";
+import { corsRoutes } from "../cors/routes.ts";
 import type { CsrfOptions } from "./options.ts";
 import { createCsrfPolicy } from "./policy.ts";
 
@@ -29,6 +30,7 @@ describe("createCsrfPolicy validation", () => {
     ["an origin with a path", { secret: SECRET, trustedOrigins: ["https://a.com/"] }, ["trustedOrigins[0]: origin-has-path"]],
     ["plain http", { secret: SECRET, trustedOrigins: ["http://a.com"] }, ["trustedOrigins[0]: origin-insecure-with-credentials"]],
     ["a public-suffix wildcard", { secret: SECRET, trustedOrigins: ["https://*.github.io"] }, ["trustedOrigins[0]: origin-public-suffix-wildcard"]],
+    ["a CORS route list, whose union of origins would widen trust", { secret: SECRET, cors: corsRoutes([["/api/*", { origins: ["https://a.com"] }]]) }, ["cors: wrong-type"]],
     ["bad CORS options", { secret: SECRET, cors: { origins: ["a.com"] } }, ["cors.origins[0]: origin-missing-scheme"]],
     ["SameSite=None without Secure", { secret: SECRET, cookie: { sameSite: "None" } }, ["cookie.sameSite: value-invalid"]],
     ["a __Host- cookie with a domain", { secret: SECRET, cookie: { name: "__Host-csrf", secure: true, domain: "example.com" } }, ["cookie.name: value-invalid"]],

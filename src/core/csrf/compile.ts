@@ -1,5 +1,6 @@
 import { IssueCollector, type ConfigIssue } from "../errors.ts";
 import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.ts";
+import { isCorsRoutes } from "../cors/routes.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
 import { nearestName } from "../internal/suggest.ts";
 import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
@@ -80,6 +81,16 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   let cors: CorsPolicy | undefined;
   if (isCorsPolicy(input.cors)) {
     cors = input.cors;
+  } else if (isCorsRoutes(input.cors)) {
+    // A route list may hold a wide policy for public reads next to a narrow one for the API; trusting
+    // their union for cookie-carrying writes would widen access, so the user names the policy to trust.
+    issues.add(
+      "wrong-type",
+      "cors",
+      "a corsRoutes() list",
+      "is a per-route list; CSRF needs the one policy whose origins may send cookie-carrying writes.",
+      "create that policy with createCorsPolicy(), use it in the route list and pass it as cors, or list the origins in trustedOrigins.",
+    );
   } else if (typeof input.cors === "object" && input.cors !== null) {
     try {
       cors = createCorsPolicy(input.cors);
