@@ -8,8 +8,8 @@ import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
-import { requestViewFromRecord } from "../core/request.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
+import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -28,13 +28,19 @@ export function cors(options: CorsInput): Middleware {
   return async function crossgateCors(ctx, next) {
     if (!claimCorsDecision(ctx.req)) return next();
     // ctx.originalUrl: the full path even under a mounted sub-app.
-    const decided = decider.decide(requestViewFromRecord(ctx.method, ctx.originalUrl, ctx.req.headers, ctx));
+    const decided = decider.decide(new HeaderRecordView(ctx.method, ctx.originalUrl, ctx.req.headers, ctx));
     const plan = decided instanceof Promise ? await decided : decided;
-    setHeaders(ctx, plan);
+    const vary = setHeaders(ctx, plan);
     if (plan.action === "respond") {
+      // Fetch "CORS-preflight fetch": an ok status and no body. An explicit null body makes Koa
+      // answer with Content-Length: 0 instead of writing the status text; it is set first, as
+      // Koa turns a null body into a 204 when the status is not already bodiless. Koa also turns
+      // a null body into "null" under a JSON Content-Type an earlier middleware set: drop it first.
+      if (plan.status !== 204) {
+        if (ctx.res.getHeader("content-type") !== undefined) ctx.remove("Content-Type");
+        ctx.body = null;
+      }
       ctx.status = plan.status;
-      // An empty body: Koa would otherwise write the status text.
-      if (plan.status !== 204) ctx.body = "";
       return;
     }
     try {
@@ -42,15 +48,24 @@ export function cors(options: CorsInput): Middleware {
     } catch (error) {
       throw withCorsHeaders(error, plan);
     }
-    // A handler may have replaced Vary (ctx.set("Vary", ...)): merge again before Koa responds.
-    if (plan.vary !== "" && !ctx.headerSent) ctx.set("Vary", mergeVary(ctx.response.get("Vary") || undefined, plan.vary));
+    // A handler may have replaced Vary (ctx.set("Vary", ...)): merge again before Koa responds,
+    // only when Vary is no longer the value set above.
+    if (vary !== undefined && !ctx.headerSent) {
+      const current = ctx.res.getHeader("vary");
+      if (current !== vary) ctx.set("Vary", mergeVary(current as string | string[] | number | undefined, plan.vary));
+    }
   };
 }
 
-function setHeaders(ctx: Context, plan: CorsPlan): void {
+/** Sets the plan's headers and merges `Vary`; returns the `Vary` value set, if any. */
+function setHeaders(ctx: Context, plan: CorsPlan): string | undefined {
   const headers = plan.headers;
   for (let index = 0; index < headers.length; index++) ctx.set(headers[index]![0], headers[index]![1]);
-  if (plan.vary !== "") ctx.set("Vary", mergeVary(ctx.response.get("Vary") || undefined, plan.vary));
+  if (plan.vary === "") return undefined;
+  // ctx.res.getHeader, not ctx.response.get: Koa's getter copies every header first.
+  const vary = mergeVary(ctx.res.getHeader("vary") as string | string[] | number | undefined, plan.vary);
+  ctx.set("Vary", vary);
+  return vary;
 }
 
 type HeaderBag = Record<string, string | string[]>;
