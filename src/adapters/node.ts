@@ -8,8 +8,8 @@ import type { CorsPolicy } from "../core/cors/policy.ts";
 import type { CorsPlan } from "../core/cors/decide.ts";
 import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
-import { requestViewFromRecord } from "../core/request.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
+import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -37,7 +37,7 @@ export function cors(options: CorsInput): NodeMiddleware {
     if (!claimCorsDecision(req)) return next?.();
     // Express strips a mount path from req.url; policies and route lists see the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
-    const view = requestViewFromRecord(req.method ?? "GET", url, req.headers, req);
+    const view = new HeaderRecordView(req.method ?? "GET", url, req.headers, req);
     const plan = policy.decide(view);
     if (plan instanceof Promise) {
       plan.then(
@@ -58,13 +58,15 @@ export function applyPlan(plan: CorsPlan, res: ServerResponse, next?: (error?: u
     const header = headers[index]!;
     res.setHeader(header[0], header[1]);
   }
-  if (plan.vary !== "") keepVary(res, plan.vary);
   if (plan.action === "respond") {
+    // Answered here and ended at once: no handler can replace Vary, so no writeHead guard.
+    if (plan.vary !== "") res.setHeader("Vary", mergeVary(res.getHeader("vary"), plan.vary));
     res.statusCode = plan.status;
     if (plan.status !== 204) res.setHeader("Content-Length", "0");
     res.end();
     return;
   }
+  if (plan.vary !== "") keepVary(res, plan.vary);
   next?.();
 }
 

@@ -55,6 +55,9 @@ export interface PlanCache {
   readonly matchedOrigins: Map<string, OriginPlans>;
   readonly refusedOrigins: Map<string, RefusalReason>;
   readonly refusals: Map<string, CorsPlan>;
+  /** Refused preflights naming the method or header at fault, by that name (short names only). */
+  readonly refusedMethods: Map<string, CorsPlan>;
+  readonly refusedHeaders: Map<string, CorsPlan>;
   /** `Access-Control-Request-Headers` values already checked: `""` when allowed, else the refused name. */
   readonly requestHeaders: Map<string, string>;
   /** Whether the policy allows one requested header name (lower case). */
@@ -69,6 +72,8 @@ type OriginPlans = { actual?: CorsPlan; preflight?: CorsPlan };
 const REQUEST_HEADERS_CACHE_LIMIT = 256;
 const ORIGIN_MEMO_LIMIT = 1024;
 const REQUEST_HEADERS_CACHEABLE_LENGTH = 256;
+/** Longest method or header name whose refused-preflight plan is remembered. */
+const MEMO_DETAIL_LENGTH = 64;
 
 export function createPlanCache(compiled: CompiledCors): PlanCache {
   return {
@@ -76,6 +81,8 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
     matchedOrigins: new Map(),
     refusedOrigins: new Map(),
     refusals: new Map(),
+    refusedMethods: new Map(),
+    refusedHeaders: new Map(),
     requestHeaders: new Map(),
     acceptsRequestHeader: (name) =>
       compiled.requestHeaders.has(name) ||
@@ -261,9 +268,16 @@ function refuse(
 ): CorsPlan {
   if (compiled.debug) compiled.logger.warn(describeRefusal(request, reason, detail));
   if (detail !== undefined) {
-    return plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
+    // Only preflights name a method or header at fault. A repeat (a client retrying the same
+    // refused preflight) reuses the plan: senders pick the names, so the memo is bounded.
+    const memo = reason === "method-not-allowed" ? cache.refusedMethods : cache.refusedHeaders;
+    const known = memo.get(detail);
+    if (known !== undefined && known.preflight === preflight) return known;
+    const refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
+    if (preflight && detail.length <= MEMO_DETAIL_LENGTH) remember(memo, detail, refusal);
+    return refusal;
   }
-  const key = preflight ? `p:${reason}` : reason;
+  const key = preflight ? PREFLIGHT_KEY[reason] : reason;
   let refusal = cache.refusals.get(key);
   if (refusal === undefined) {
     // A refused preflight is answered 403 without any CORS header: the browser then fails it,
@@ -273,6 +287,19 @@ function refuse(
   }
   return refusal;
 }
+
+/** Cache keys of refused preflights, precomputed: a template string per request cost an allocation and a rehash. */
+const PREFLIGHT_KEY: Readonly<Record<RefusalReason, string>> = {
+  "origin-not-allowed": "p:origin-not-allowed",
+  "origin-null": "p:origin-null",
+  "origin-malformed": "p:origin-malformed",
+  "origin-too-long": "p:origin-too-long",
+  "origin-callback-failed": "p:origin-callback-failed",
+  "method-not-allowed": "p:method-not-allowed",
+  "header-not-allowed": "p:header-not-allowed",
+  "headers-malformed": "p:headers-malformed",
+  "headers-too-long": "p:headers-too-long",
+};
 
 const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
   "origin-not-allowed": "the origin is not in origins, matches no pattern or regex, and allowOrigin (if any) did not allow it",
