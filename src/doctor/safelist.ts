@@ -1,4 +1,5 @@
 // Does a request need a CORS preflight? The Fetch standard's safelists, byte for byte.
+import { isForbiddenRequestHeader as isForbiddenRequestHeaderName } from "../core/internal/tokens.ts";
 import { isToken, type HeaderPair } from "./http-tokens.ts";
 
 /** Methods a cross-origin request may use without a preflight. See Fetch, "CORS-safelisted method". */
@@ -25,30 +26,6 @@ export function isForbiddenMethod(method: string): boolean {
   return ["CONNECT", "TRACE", "TRACK"].includes(method.toUpperCase());
 }
 
-const FORBIDDEN_HEADER_NAMES = new Set([
-  "accept-charset",
-  "accept-encoding",
-  "access-control-request-headers",
-  "access-control-request-method",
-  "connection",
-  "content-length",
-  "cookie",
-  "cookie2",
-  "date",
-  "dnt",
-  "expect",
-  "host",
-  "keep-alive",
-  "origin",
-  "referer",
-  "set-cookie",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "via",
-]);
-
 const METHOD_OVERRIDE_HEADERS = new Set(["x-http-method", "x-http-method-override", "x-method-override"]);
 
 /**
@@ -58,8 +35,7 @@ const METHOD_OVERRIDE_HEADERS = new Set(["x-http-method", "x-http-method-overrid
  */
 export function isForbiddenRequestHeader(name: string, value: string): boolean {
   const lower = name.toLowerCase();
-  if (FORBIDDEN_HEADER_NAMES.has(lower)) return true;
-  if (lower.startsWith("proxy-") || lower.startsWith("sec-")) return true;
+  if (isForbiddenRequestHeaderName(lower)) return true;
   if (METHOD_OVERRIDE_HEADERS.has(lower)) {
     return value.split(",").some((item) => isForbiddenMethod(item.trim()));
   }
