@@ -127,6 +127,19 @@ describe("decideCors", () => {
     const plan = decide(base, preflight(APP, "PUT", "content-type,x-evil"));
     expect(plan.detail).toBe("x-evil");
   });
+
+  it("reuses a refused preflight's plan for the same name at fault, and never for another name or reason", () => {
+    const policy = createCorsPolicy(base);
+    const once = (view: RequestView) => policy.decide(view) as CorsPlan;
+    const evil = once(preflight(APP, "PUT", "x-evil"));
+    expect(once(preflight(APP, "PUT", "content-type, x-evil"))).toBe(evil);
+    const other = once(preflight(APP, "PUT", "x-other"));
+    expect([other.reason, other.detail, other.status]).toEqual(["header-not-allowed", "x-other", 403]);
+    // The same text as a refused method is a different refusal.
+    const method = once(preflight(APP, "x-evil"));
+    expect([method.reason, method.detail]).toEqual(["method-not-allowed", "x-evil"]);
+    expect(once(preflight(APP, "x-evil"))).toBe(method);
+  });
 });
 
 describe("hostile input is bounded and refused", () => {

@@ -1,0 +1,39 @@
+// The bodiless answer to a refused preflight, under what earlier Koa middleware may have set.
+import type { AddressInfo } from "node:net";
+import Koa from "koa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cors } from "./koa.ts";
+
+const APP = "https://app.example.com";
+const app = new Koa();
+app.use(async (ctx, next) => {
+  // An earlier middleware that makes every answer JSON: Koa would turn a null body into "null".
+  ctx.type = "json";
+  await next();
+});
+app.use(cors({ origins: [APP] }));
+let server: ReturnType<Koa["listen"]>;
+let base = "";
+
+beforeAll(async () => {
+  server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+describe("crossgate/koa preflight answers", () => {
+  it("answers a refused preflight 403 with no body, no Content-Type and Vary, even under a JSON type", async () => {
+    const reply = await fetch(`${base}/api`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "PUT" } });
+    expect([reply.status, await reply.text()]).toEqual([403, ""]);
+    expect(reply.headers.get("content-length")).toBe("0");
+    expect(reply.headers.get("content-type")).toBeNull();
+    expect(reply.headers.get("access-control-allow-origin")).toBeNull();
+    expect(reply.headers.get("vary")).toMatch(/Origin/);
+  });
+
+  it("answers an allowed preflight 204 with the grant", async () => {
+    const reply = await fetch(`${base}/api`, { method: "OPTIONS", headers: { origin: APP, "access-control-request-method": "PUT" } });
+    expect([reply.status, await reply.text(), reply.headers.get("access-control-allow-origin")]).toEqual([204, "", APP]);
+  });
+});
