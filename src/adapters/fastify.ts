@@ -71,8 +71,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
       if (!claimCorsDecision(request.raw)) return next();
       const view = new HeaderRecordView(request.method, request.raw.url ?? request.url, request.headers, request);
       const requested = preflightMethod(view);
-      const decider =
-        (requested === undefined ? routeDecider(request) : routes.lookup(finder, requested, view.path)) ?? fallback;
+      const decider = requested === undefined ? (routeDecider(request) ?? fallback) : routes.lookupOr(finder, requested, view.path, fallback);
       const decided = decider.decide(view);
       if (decided instanceof Promise) {
         decided.then((plan) => apply(plan, reply, next), next);

@@ -20,6 +20,8 @@ export interface RouteFinder {
 /** Every route's CORS in one Fastify app, shared by all crossgate registrations in it. */
 export class FastifyRouteTable {
   readonly #byMethod = new Map<string, Map<string, RecordedRoute>>();
+  /** Per method, the one decider all its routes share, or `null` when they differ. */
+  readonly #shared = new Map<string, CorsDecider | null>();
 
   /** Records (or, for an inner registration, replaces) the CORS of `method url`. */
   record(method: string, url: string, decider: CorsDecider): void {
@@ -27,11 +29,28 @@ export class FastifyRouteTable {
     if (routes === undefined) this.#byMethod.set(method, (routes = new Map()));
     const known = routes.get(url);
     if (known !== undefined) {
+      // An inner registration replacing a route's CORS (rare, at startup): recount.
       known.decider = decider;
+      let shared: CorsDecider | null | undefined;
+      for (const route of routes.values()) shared = shared === undefined || shared === route.decider ? route.decider : null;
+      this.#shared.set(method, shared ?? null);
       return;
     }
     const compiled = compileFastifyPattern(url);
     routes.set(url, { match: compiled.match, paramCount: compiled.paramCount, decider });
+    const shared = this.#shared.get(method);
+    this.#shared.set(method, shared === undefined || shared === decider ? decider : null);
+  }
+
+  /**
+   * The CORS of the route that serves `method path`, or `fallback` when no route does. When every
+   * route of the method follows `fallback` (no route config, one registration), the answer is
+   * `fallback` whatever the path: the router is not consulted.
+   */
+  lookupOr(finder: RouteFinder, method: string, path: string, fallback: CorsDecider): CorsDecider {
+    const shared = this.#shared.get(method);
+    if (shared === undefined || shared === fallback) return fallback;
+    return this.lookup(finder, method, path) ?? fallback;
   }
 
   /** The CORS of the route that serves `method path`, or `undefined` when no route does. */
