@@ -59,12 +59,16 @@ export function cors(options: CorsInput): Middleware {
 
 /** Sets the plan's headers and merges `Vary`; returns the `Vary` value set, if any. */
 function setHeaders(ctx: Context, plan: CorsPlan): string | undefined {
+  // Straight to the Node response, as ctx.set does once its checks pass: the plan's values are
+  // strings, and ctx.set skips every header once the head is sent, as this check does.
+  if (ctx.headerSent) return undefined;
+  const res = ctx.res;
   const headers = plan.headers;
-  for (let index = 0; index < headers.length; index++) ctx.set(headers[index]![0], headers[index]![1]);
+  for (let index = 0; index < headers.length; index++) res.setHeader(headers[index]![0], headers[index]![1]);
   if (plan.vary === "") return undefined;
-  // ctx.res.getHeader, not ctx.response.get: Koa's getter copies every header first.
-  const vary = mergeVary(ctx.res.getHeader("vary") as string | string[] | number | undefined, plan.vary);
-  ctx.set("Vary", vary);
+  // res.getHeader, not ctx.response.get: Koa's getter copies every header first.
+  const vary = mergeVary(res.getHeader("vary") as string | string[] | number | undefined, plan.vary);
+  res.setHeader("Vary", vary);
   return vary;
 }
 
