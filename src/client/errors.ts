@@ -94,10 +94,8 @@ function fetchFailureMessage(context: FetchFailureContext): string {
   );
 }
 
-/** The host answered a no-cors probe, so the opaque `TypeError` was most probably a CORS refusal. */
-export class CorsError extends CrossgateClientError {
-  override readonly name = "CorsError" as const;
-  readonly code = "cors_blocked" as const;
+/** What `fetch`'s opaque `TypeError` most probably meant, and the command that diagnoses it. */
+abstract class FetchFailureError extends CrossgateClientError {
   readonly origin: string | undefined;
   readonly probableCause: ProbableCause;
   readonly doctorCommand: string;
@@ -110,20 +108,16 @@ export class CorsError extends CrossgateClientError {
   }
 }
 
+/** The host answered a no-cors probe, so the opaque `TypeError` was most probably a CORS refusal. */
+export class CorsError extends FetchFailureError {
+  override readonly name = "CorsError" as const;
+  readonly code = "cors_blocked" as const;
+}
+
 /** fetch rejected and the host did not answer either, or the browser blocked the request before sending it. */
-export class NetworkError extends CrossgateClientError {
+export class NetworkError extends FetchFailureError {
   override readonly name = "NetworkError" as const;
   readonly code = "network_error" as const;
-  readonly origin: string | undefined;
-  readonly probableCause: ProbableCause;
-  readonly doctorCommand: string;
-
-  constructor(context: FetchFailureContext) {
-    super(fetchFailureMessage(context), context, { cause: context.cause });
-    this.origin = context.origin;
-    this.probableCause = context.probableCause;
-    this.doctorCommand = context.doctorCommand;
-  }
 }
 
 /** The call did not finish within `timeoutMs`. */

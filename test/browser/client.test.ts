@@ -1,39 +1,18 @@
 // crossgate/client in real Chromium and Firefox: credentials, the CSRF token across origins, readable
 // CSRF refusals, and the diagnosis of fetch's TypeError against real CORS refusals and a closed port.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowsers, startLoopbackServer, type BrowserSession, type LoopbackServer } from "./harness.ts";
+import { compileClient } from "./support/client-bundle.ts";
 
-const repo = join(import.meta.dirname, "../..");
 let builtClient: string;
 let page: LoopbackServer;
 let api: LoopbackServer;
 let closedPort: number;
 
-/** Compiles src/client alone, for browsers only (DOM lib, no Node types), as the package would ship it. */
-function buildClient(): string {
-  const outDir = mkdtempSync(join(tmpdir(), "crossgate-client-"));
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(repo, "node_modules/typescript/bin/tsc"),
-      "--ignoreConfig", "--strict", "--skipLibCheck",
-      "--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022",
-      "--lib", "es2023,dom,dom.iterable", "--types", "",
-      "--allowImportingTsExtensions", "--rewriteRelativeImportExtensions",
-      "--rootDir", join(repo, "src/client"), "--outDir", outDir,
-      join(repo, "src/client/index.ts"),
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`building src/client failed:\n${result.stdout}${result.stderr}`);
-  return outDir;
-}
 
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const pair of (header ?? "").split(";")) {
@@ -44,7 +23,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 }
 
 beforeAll(async () => {
-  builtClient = buildClient();
+  builtClient = compileClient();
   page = await startLoopbackServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path.startsWith("/client/")) {
