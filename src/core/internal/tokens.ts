@@ -91,30 +91,16 @@ export const MAX_REQUEST_HEADERS_LENGTH = 4096;
 export function parseHeaderNameList(value: string): string[] | undefined {
   if (value.length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
   const names: string[] = [];
-  let start = 0;
-  const length = value.length;
-  while (start <= length) {
-    let end = value.indexOf(",", start);
-    if (end === -1) end = length;
-    let first = start;
-    let last = end;
-    while (first < last && isWhitespace(value.charCodeAt(first))) first++;
-    while (last > first && isWhitespace(value.charCodeAt(last - 1))) last--;
-    if (last > first) {
-      for (let index = first; index < last; index++) {
-        const code = value.charCodeAt(index);
-        if (code >= 128 || TCHAR[code] === 0) return undefined;
-      }
-      names.push(value.slice(first, last).toLowerCase());
-    }
-    start = end + 1;
-  }
-  return names;
+  const refused = firstRefusedHeaderName(value, (name) => {
+    names.push(name);
+    return true;
+  });
+  return refused === "" ? names : undefined;
 }
 
 /**
- * Reads `Access-Control-Request-Headers` element by element, as `parseHeaderNameList` does, and
- * stops at the first element at fault, so a long hostile list costs only as much as its first bad
+ * Reads `Access-Control-Request-Headers` element by element (the one scanner behind
+ * `parseHeaderNameList` too) and stops at the first element at fault, so a long hostile list costs only as much as its first bad
  * element. Returns `""` when every name is a token that `accept` takes (names are lower-cased),
  * `"\0malformed"` for the first element that is not a token, or else the first name refused.
  */
