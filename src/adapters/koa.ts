@@ -9,6 +9,7 @@ import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
+import { keepVary } from "./internal/keep-vary.ts";
 import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
@@ -30,7 +31,7 @@ export function cors(options: CorsInput): Middleware {
     // ctx.originalUrl: the full path even under a mounted sub-app.
     const decided = decider.decide(new HeaderRecordView(ctx.method, ctx.originalUrl, ctx.req.headers, ctx));
     const plan = decided instanceof Promise ? await decided : decided;
-    const vary = setHeaders(ctx, plan);
+    setHeaders(ctx, plan);
     if (plan.action === "respond") {
       // Fetch "CORS-preflight fetch": an ok status and no body. An explicit null body makes Koa
       // answer with Content-Length: 0 instead of writing the status text; it is set first, as
@@ -48,28 +49,22 @@ export function cors(options: CorsInput): Middleware {
     } catch (error) {
       throw withCorsHeaders(error, plan);
     }
-    // A handler may have replaced Vary (ctx.set("Vary", ...)): merge again before Koa responds,
-    // only when Vary is no longer the value set above.
-    if (vary !== undefined && !ctx.headerSent) {
-      const current = ctx.res.getHeader("vary");
-      if (current !== vary) ctx.set("Vary", mergeVary(current as string | string[] | number | undefined, plan.vary));
-    }
   };
 }
 
-/** Sets the plan's headers and merges `Vary`; returns the `Vary` value set, if any. */
-function setHeaders(ctx: Context, plan: CorsPlan): string | undefined {
+/**
+ * Sets the plan's headers and keeps its `Vary` tokens until the head is written: a handler may
+ * replace `Vary` with `ctx.set`, or write the raw response itself (`ctx.respond = false` and
+ * `ctx.res.writeHead(200, { Vary })`), and Koa's error handler drops every header.
+ */
+function setHeaders(ctx: Context, plan: CorsPlan): void {
   // Straight to the Node response, as ctx.set does once its checks pass: the plan's values are
   // strings, and ctx.set skips every header once the head is sent, as this check does.
-  if (ctx.headerSent) return undefined;
+  if (ctx.headerSent) return;
   const res = ctx.res;
   const headers = plan.headers;
   for (let index = 0; index < headers.length; index++) res.setHeader(headers[index]![0], headers[index]![1]);
-  if (plan.vary === "") return undefined;
-  // res.getHeader, not ctx.response.get: Koa's getter copies every header first.
-  const vary = mergeVary(res.getHeader("vary") as string | string[] | number | undefined, plan.vary);
-  res.setHeader("Vary", vary);
-  return vary;
+  if (plan.vary !== "") keepVary(res, plan.vary);
 }
 
 type HeaderBag = Record<string, string | string[]>;

@@ -2,13 +2,14 @@
  * crossgate for node:http, Express 4/5 and Connect: `cors(options)` returns `(req, res, next)`.
  * Glue only: it builds a request view, asks the core, and applies the plan.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import type { CorsPlan } from "../core/cors/decide.ts";
 import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
+import { keepVary } from "./internal/keep-vary.ts";
 import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
@@ -68,38 +69,6 @@ export function applyPlan(plan: CorsPlan, res: ServerResponse, next?: (error?: u
   }
   if (plan.vary !== "") keepVary(res, plan.vary);
   next?.();
-}
-
-const VARY = Symbol("crossgate.vary");
-const WRITE_HEAD = Symbol("crossgate.writeHead");
-
-type VaryingResponse = ServerResponse & { [VARY]?: string; [WRITE_HEAD]?: ServerResponse["writeHead"] };
-
-/**
- * Merges `Vary` now, and again when the head is written, so a handler that later overwrites
- * `Vary` (`res.setHeader("Vary", "Accept-Encoding")`) cannot drop `Origin` and poison caches.
- */
-function keepVary(res: VaryingResponse, vary: string): void {
-  res.setHeader("Vary", mergeVary(res.getHeader("vary"), vary));
-  if (res[VARY] !== undefined) {
-    res[VARY] = mergeVary(res[VARY], vary);
-    return;
-  }
-  res[VARY] = vary;
-  res[WRITE_HEAD] = res.writeHead;
-  res.writeHead = writeHeadKeepingVary as ServerResponse["writeHead"];
-}
-
-function writeHeadKeepingVary(this: VaryingResponse, ...args: unknown[]): ServerResponse {
-  const vary = this[VARY]!;
-  const last = args[args.length - 1];
-  if (typeof last === "object" && last !== null && !Array.isArray(last)) {
-    const headers = last as OutgoingHttpHeaders;
-    const key = Object.keys(headers).find((name) => name.toLowerCase() === "vary");
-    if (key !== undefined) headers[key] = mergeVary(headers[key], vary);
-  }
-  if (!this.headersSent) this.setHeader("Vary", mergeVary(this.getHeader("vary"), vary));
-  return (this[WRITE_HEAD] as (...a: unknown[]) => ServerResponse).apply(this, args);
 }
 
 function fail(error: unknown, res: ServerResponse, next?: (error?: unknown) => void): void {

@@ -52,6 +52,12 @@ function expressApp() {
     res.setHeader("Vary", "Accept-Encoding");
     res.send("ok");
   });
+  app.get("/api/vary-array", (_req, res) => {
+    res.setHeader("Vary", "Accept-Encoding");
+    // The flat raw form: Node sets each pair in turn, so this Vary replaces the one set before.
+    res.writeHead(200, ["Vary", "Accept-Encoding", "Content-Type", "text/plain"]);
+    res.end("ok");
+  });
   app.get("/api/throws", () => {
     throw new Error("boom");
   });
@@ -73,6 +79,11 @@ function plainListener(): RequestListener {
       appCalls.push(`${req.method} ${req.url}`);
       if (req.url === "/api/vary") {
         res.writeHead(200, { Vary: "Accept-Encoding", "Content-Type": "text/plain" });
+        res.end("ok");
+        return;
+      }
+      if (req.url === "/api/vary-array") {
+        res.writeHead(200, ["vary", "Accept-Encoding", "Content-Type", "text/plain"]);
         res.end("ok");
         return;
       }
@@ -176,6 +187,13 @@ describe.each([
   it("merges Vary with a Vary the handler sets later", async () => {
     const reply = await send(server.port, "GET", "/api/vary", { Origin: APP });
     expect(reply.headers.vary).toBe("Accept-Encoding, Origin");
+  });
+
+  it("merges Vary into writeHead's flat array of headers", async () => {
+    for (const origin of [APP, "https://evil.example"]) {
+      const reply = await send(server.port, "GET", "/api/vary-array", { Origin: origin });
+      expect([reply.status, reply.headers.vary, reply.headers["content-type"]]).toEqual([200, "Accept-Encoding, Origin", expect.stringMatching(/^text\/plain/)]);
+    }
   });
 
   it("refuses a 1 MiB Origin and a 1 MiB Access-Control-Request-Headers quickly", async () => {

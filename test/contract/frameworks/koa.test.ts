@@ -55,6 +55,29 @@ describe("crossgate/koa", () => {
     expect([reply.status, reply.body, reply.headers["content-length"], calls]).toEqual([200, "", "0", 0]);
   });
 
+  it("keeps Vary: Origin when the app writes the raw response itself (ctx.respond = false)", async () => {
+    const headers = Object.freeze({ Vary: "Accept-Encoding", "Content-Type": "text/plain" });
+    for (const write of [
+      (ctx: Koa.Context) => ctx.res.writeHead(200, headers),
+      (ctx: Koa.Context) => ctx.res.writeHead(200, ["Vary", "Accept-Encoding", "Content-Type", "text/plain"]),
+      (ctx: Koa.Context) => {
+        ctx.res.statusCode = 200;
+        ctx.res.setHeader("Vary", "Accept-Encoding");
+      },
+    ]) {
+      const url = await start((ctx) => {
+        ctx.respond = false;
+        write(ctx);
+        ctx.res.end("raw");
+      });
+      for (const origin of [APP, "https://evil.example"]) {
+        const reply = await send(url, "GET", "/", { Origin: origin });
+        expect([reply.status, reply.body, reply.headers.vary]).toEqual([200, "raw", "Accept-Encoding, Origin"]);
+      }
+      await server?.close();
+    }
+  });
+
   it("waits for an async allowOrigin", async () => {
     const url = await start(() => "ok", { origins: [], allowOrigin: async (origin: string) => origin === APP });
     expect((await send(url, "GET", "/", { Origin: APP })).headers["access-control-allow-origin"]).toBe(APP);
