@@ -166,6 +166,17 @@ describe.each(ADAPTERS)("CSRF attack matrix: %s", (adapter) => {
     expect((JSON.parse(viaForm.body) as { form: Record<string, string> }).form.note).toBe("hi");
   });
 
+  it("finds the real cookie behind planted ones (cookie stuffing does not lock the user out)", async () => {
+    // Longer-Path cookies come first: a sibling subdomain plants well-formed csrftoken values ahead of ours.
+    const planted = Array.from({ length: 20 }, (_, index) => `csrftoken=${String.fromCharCode(97 + (index % 26)).repeat(64)}`);
+    const cookie = [...planted, alice.cookie].join("; ");
+    const reply = await send(server.url, "POST", "/api/things", { ...json, origin: APP, cookie, "x-csrftoken": alice.token, "x-session": "alice" }, "{}");
+    expect(reply.status).toBe(200);
+    // A planted value copied into the header still fails: it matches a cookie but carries no valid signature.
+    const copied = await send(server.url, "POST", "/api/things", { ...json, origin: APP, cookie, "x-csrftoken": "a".repeat(64), "x-session": "alice" }, "{}");
+    expect(reasonOf(copied)).toBe("CSRF token from the 'X-Csrftoken' HTTP header incorrect.");
+  });
+
   it("passes Sec-Fetch-Site: same-origin and the exempt webhook", async () => {
     expect((await send(server.url, "POST", "/api/things", { ...json, "sec-fetch-site": "same-origin" }, "{}")).status).toBe(200);
     const hook = await send(server.url, "POST", "/webhooks/hook", { ...json, origin: "https://evil.example" }, "{}");

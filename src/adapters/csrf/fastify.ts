@@ -11,6 +11,7 @@ import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../cor
 import type { CsrfRequest } from "../../core/csrf/request.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 import { requestViewFromRecord } from "../../core/request.ts";
+import { originalMethodOf } from "./node.ts";
 
 export type { CsrfOptions, CsrfPolicy, CsrfDecision };
 
@@ -87,6 +88,7 @@ export function csrfRequestView(request: FastifyRequest): CsrfRequest {
   const view = requestViewFromRecord(request.method, request.url, request.headers, request);
   return {
     ...view,
+    ...originalMethodOf(request.raw),
     secure: (request.raw.socket as TLSSocket | undefined)?.encrypted === true,
     formField: (name) => {
       const body = request.body as Record<string, unknown> | undefined;

@@ -10,7 +10,7 @@ import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../cor
 import type { CsrfRequest } from "../../core/csrf/request.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 import { requestViewFromRecord } from "../../core/request.ts";
-import { readNodeFormField } from "./node.ts";
+import { originalMethodOf, readNodeFormField } from "./node.ts";
 
 export type { CsrfOptions, CsrfPolicy, CsrfDecision };
 
@@ -56,6 +56,7 @@ export function csrfRequestView(ctx: Context): CsrfRequest {
   const view = requestViewFromRecord(ctx.method, ctx.url, ctx.req.headers, ctx);
   return {
     ...view,
+    ...originalMethodOf(ctx.request, ctx.req),
     secure: (ctx.req.socket as TLSSocket | undefined)?.encrypted === true,
     formField: (name) => readNodeFormField(ctx.req, name, ctx.request as { body?: unknown }),
   };

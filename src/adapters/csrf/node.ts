@@ -82,10 +82,23 @@ export function csrfRequestView(req: IncomingMessage): CsrfRequest {
   return {
     ...view,
     header: view.header,
+    ...originalMethodOf(req),
     secure: (req.socket as TLSSocket | undefined)?.encrypted === true,
     ...(typeof authority === "string" ? { authority } : {}),
     formField: (name) => readNodeFormField(req, name),
   };
+}
+
+/**
+ * `{ originalMethod }` when a method-override middleware recorded the method the request arrived
+ * with (`req.originalMethod`, as Express's method-override and its Koa fork do), else `{}`.
+ */
+export function originalMethodOf(...holders: readonly unknown[]): { originalMethod?: string } {
+  for (const holder of holders) {
+    const method = (holder as { originalMethod?: unknown } | undefined)?.originalMethod;
+    if (typeof method === "string") return { originalMethod: method };
+  }
+  return {};
 }
 
 function applyDecision(decision: CsrfDecision, res: ServerResponse, next?: Next): void {

@@ -1,7 +1,11 @@
 // The CSRF cookie: reading it from `Cookie` (RFC 6265 §5.4) and writing `Set-Cookie` (RFC 6265 §4.1).
 
-/** The most same-named cookies considered; more means someone is stuffing cookies, and only these count. */
-const MAX_SAME_NAME = 8;
+/**
+ * The most same-named cookies read. A sibling subdomain can plant several ahead of ours (a longer
+ * `Path` sorts first), so the bound is well above what stuffing within one header is worth and
+ * each extra one costs a string comparison, never an HMAC.
+ */
+export const MAX_SAME_NAME_COOKIES = 64;
 
 /**
  * Every value of the cookie `name` in a `Cookie` header, in the order sent. A sibling subdomain can
@@ -16,7 +20,7 @@ export function cookieValues(header: string | undefined, name: string): string[]
     let value = pair.slice(equals + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     values.push(value);
-    if (values.length === MAX_SAME_NAME) break;
+    if (values.length === MAX_SAME_NAME_COOKIES) break;
   }
   return values;
 }

@@ -48,6 +48,9 @@ export interface IssuedCsrfToken {
 // RFC 9110 §9.2.1 safe methods; the set Django's CsrfViewMiddleware lets through.
 const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
+/** The most cookie signatures `issueToken` checks for one request. */
+const MAX_VERIFIED_COOKIES = 8;
+
 const passing = (verdict: CsrfVerdict): CsrfDecision =>
   Object.freeze({ action: "pass", verdict, code: undefined, reason: undefined, response: undefined });
 const SAFE = passing("safe-method");
@@ -61,7 +64,7 @@ const TOKEN = passing("token");
  * (Web Crypto is asynchronous). Never throws for any request input.
  */
 export function decideCsrf(compiled: CompiledCsrf, request: CsrfRequest): CsrfDecision | Promise<CsrfDecision> {
-  if (SAFE_METHODS.has(request.method.toUpperCase())) return SAFE;
+  if (isSafeMethod(request)) return SAFE;
   if (compiled.isExempt(request.path)) return EXEMPT;
 
   // Fetch Metadata: the browser itself says the request comes from this origin, or from the user.
@@ -80,6 +83,16 @@ export function decideCsrf(compiled: CompiledCsrf, request: CsrfRequest): CsrfDe
   }
   if (compiled.signer === undefined) return TRUSTED_ORIGIN;
   return checkToken(compiled, request);
+}
+
+/**
+ * Safe only when the method the app sees and the one the request arrived with are both safe: a
+ * method override (`_method=TRACE` on a cross-site form POST) must not turn a POST into a safe method.
+ */
+function isSafeMethod(request: CsrfRequest): boolean {
+  if (!SAFE_METHODS.has(request.method.toUpperCase())) return false;
+  const original = request.originalMethod;
+  return typeof original !== "string" || SAFE_METHODS.has(original.toUpperCase());
 }
 
 /** Own origin, or a static trusted one; never `null` and never CORS's `"*"`. */
@@ -148,6 +161,8 @@ async function checkToken(compiled: CompiledCsrf, request: CsrfRequest): Promise
   const format = tokenFormatProblem(token, [SECRET_LENGTH, MASKED_LENGTH]);
   if (format !== undefined) return refuseWithToken(compiled, request, format === "length" ? "token-length" : "token-characters", { source });
 
+  // Every cookie of that name is a candidate (planted ones may come first): a cheap comparison finds
+  // the one the token copies, and only that one pays for the HMAC.
   const secret = token.length === MASKED_LENGTH ? unmaskToken(token) : token;
   const cookie = wellFormed.find((value) => constantTimeEqual(value, secret));
   if (cookie === undefined) return refuseWithToken(compiled, request, "token-incorrect", { source });
@@ -194,11 +209,16 @@ export async function issueToken(
   }
   let secret: string | undefined;
   if (options.rotate !== true) {
+    // At most MAX_VERIFIED_COOKIES signatures per request; past them a new secret is issued, whose
+    // cookie replaces ours and is then found among the planted ones by checkToken.
+    let verified = 0;
     for (const value of cookieValues(request.header("cookie"), compiled.cookie.name)) {
-      if (tokenFormatProblem(value, [SECRET_LENGTH]) === undefined && (await signer.verify(value, sessionId))) {
+      if (tokenFormatProblem(value, [SECRET_LENGTH]) !== undefined) continue;
+      if (await signer.verify(value, sessionId)) {
         secret = value;
         break;
       }
+      if (++verified === MAX_VERIFIED_COOKIES) break;
     }
   }
   secret ??= await signer.newSecret(sessionId);

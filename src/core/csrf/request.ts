@@ -7,6 +7,12 @@ import type { RequestView } from "../request.ts";
 export interface CsrfRequest extends RequestView {
   /** Whether the connection itself is TLS (node: `socket.encrypted`; fetch: the URL is `https:`). */
   readonly secure?: boolean;
+  /**
+   * The method the request arrived with, when a method-override middleware has since changed
+   * `method` (Express's `method-override` keeps it in `req.originalMethod`). A request is judged
+   * unsafe when either method is unsafe.
+   */
+  readonly originalMethod?: string;
   /** `host[:port]` of the request URL, used when there is no `Host` header (fetch runtimes). */
   readonly authority?: string;
   /**
@@ -50,7 +56,7 @@ function firstValue(header: string | undefined): string | undefined {
 
 /** `POST` with a form body: the only requests whose form field is read (Django reads `request.POST` for POST only). */
 export function hasFormBody(request: CsrfRequest): boolean {
-  if (request.method.toUpperCase() !== "POST") return false;
+  if ((request.originalMethod ?? request.method).toUpperCase() !== "POST") return false;
   const type = request.header("content-type")?.toLowerCase() ?? "";
   return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
 }
