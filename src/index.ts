@@ -45,3 +45,23 @@ export {
 export type { CsrfDecision, CsrfHeader, CsrfResponse, CsrfVerdict, IssuedCsrfToken } from "./core/csrf/decide.ts";
 export type { CsrfRefusalCode } from "./core/csrf/reasons.ts";
 export type { CsrfRequest } from "./core/csrf/request.ts";
+export {
+  COOKIE_BEHAVIOUR_TABLE,
+  COOKIE_BROWSERS,
+  parseSetCookie,
+  predictCookie,
+  registrableDomain,
+  siteOf,
+  siteRelation,
+  type BrowserCookieVerdict,
+  type CookieBehaviourRow,
+  type CookieBehaviours,
+  type CookieBrowser,
+  type CookieContext,
+  type CookiePrediction,
+  type CookieRule,
+  type ParsedSetCookie,
+  type SameSiteValue,
+  type SetCookie,
+  type SiteRelation,
+} from "./core/cookies/index.ts";

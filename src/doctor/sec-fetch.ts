@@ -1,22 +1,15 @@
 // The Fetch Metadata headers browsers add, so servers (and CSRF guards) see what a browser sends.
 // See Fetch Metadata Request Headers, "Sec-Fetch-Site" (the least-same relation over the URL list).
-import { isPublicSuffix } from "../core/internal/public-suffix.ts";
+import { siteRelation, type SiteRelation } from "../core/cookies/site.ts";
 import type { HeaderPair } from "./http-tokens.ts";
 
 /** `Sec-Fetch-Site` for a request from `origin` that has visited `urls`. */
-export function secFetchSite(origin: string, urls: readonly URL[]): "same-origin" | "same-site" | "cross-site" {
-  if (origin === "null") return "cross-site";
-  let page: URL;
-  try {
-    page = new URL(origin);
-  } catch {
-    return "cross-site";
-  }
-  let result: "same-origin" | "same-site" | "cross-site" = "same-origin";
+export function secFetchSite(origin: string, urls: readonly URL[]): SiteRelation {
+  let result: SiteRelation = origin === "null" ? "cross-site" : "same-origin";
   for (const url of urls) {
-    if (url.origin === page.origin) continue;
-    if (url.protocol === page.protocol && siteOf(url.hostname) === siteOf(page.hostname)) result = "same-site";
-    else return "cross-site";
+    const relation = siteRelation(origin, url);
+    if (relation === "cross-site") return relation;
+    if (relation === "same-site") result = relation;
   }
   return result;
 }
@@ -28,14 +21,4 @@ export function secFetchHeaders(origin: string, urls: readonly URL[]): HeaderPai
     ["Sec-Fetch-Mode", "cors"],
     ["Sec-Fetch-Dest", "empty"],
   ];
-}
-
-/** The registrable domain of `host` (or the host itself for IPs and public suffixes). */
-export function siteOf(host: string): string {
-  if (host.startsWith("[") || /^[0-9.]+$/.test(host) || !host.includes(".")) return host;
-  const labels = host.split(".");
-  for (let i = 1; i < labels.length; i++) {
-    if (isPublicSuffix(labels.slice(i).join("."))) return labels.slice(i - 1).join(".");
-  }
-  return host;
 }
