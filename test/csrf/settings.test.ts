@@ -115,3 +115,37 @@ describe("fromEnv → csrf", () => {
     expect(problems(() => fromEnv({ SECRET_KEY: "short", CSRF_COOKIE_AGE: "1 week" }))).toEqual(["CSRF_COOKIE_AGE: wrong-type", "SECRET_KEY: secret-weak"]);
   });
 });
+
+describe("CROSSGATE_CSRF_TOKEN_FORMAT: sharing Django's csrftoken cookie", () => {
+  it.each([["django"], ["Django"], [" DJANGO "]])("reads %j from the environment; SECRET_KEY is then not needed", (value) => {
+    const { csrf } = fromEnv({ CROSSGATE_CSRF_TOKEN_FORMAT: value, CSRF_TRUSTED_ORIGINS: "https://app.example.com" });
+    expect(csrf.tokenFormat).toBe("django");
+    expect(() => createCsrfPolicy(csrf)).not.toThrow();
+  });
+
+  it("reads it from Django settings, with CSRF_COOKIE_MASKED for a Django <= 4.0 cookie", () => {
+    const { csrf } = fromDjangoSettings({ SECRET_KEY, CROSSGATE_CSRF_TOKEN_FORMAT: "django", CSRF_COOKIE_MASKED: true });
+    expect(csrf).toMatchObject({ tokenFormat: "django", cookie: { masked: true } });
+    expect(() => createCsrfPolicy(csrf)).not.toThrow();
+    expect(fromEnv({ CROSSGATE_CSRF_TOKEN_FORMAT: "django", CSRF_COOKIE_MASKED: "True" }).csrf.cookie).toEqual({ masked: true });
+  });
+
+  it("keeps ignoring CSRF_COOKIE_MASKED with crossgate's own signed tokens", () => {
+    const { csrf } = fromDjangoSettings({ SECRET_KEY, CSRF_COOKIE_MASKED: true });
+    expect(csrf.cookie).toEqual({});
+    expect(() => createCsrfPolicy(csrf)).not.toThrow();
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    ["an unknown format", { CROSSGATE_CSRF_TOKEN_FORMAT: "jwt", SECRET_KEY }, ["CROSSGATE_CSRF_TOKEN_FORMAT: value-invalid"]],
+    ["a typo in the name", { CROSSGATE_CSRF_TOKEN_FROMAT: "django", SECRET_KEY }, ["CROSSGATE_CSRF_TOKEN_FROMAT: unknown-option"]],
+    ["a masked flag that is not a boolean", { CROSSGATE_CSRF_TOKEN_FORMAT: "django", CSRF_COOKIE_MASKED: "maybe" }, ["CSRF_COOKIE_MASKED: wrong-type"]],
+  ])("names the variable for %s", (_name, env, expected) => {
+    expect(problems(() => fromEnv(env))).toEqual(expected);
+  });
+
+  it("names the variable when a session binding is asked of unsigned tokens", () => {
+    expect(problems(() => fromEnv({ CROSSGATE_CSRF_TOKEN_FORMAT: "django" }, { csrf: { sessionId: () => "s" } }))).toEqual(["sessionId: value-invalid"]);
+    expect(problems(() => fromEnv({ CROSSGATE_CSRF_TOKEN_FORMAT: "django" }, { csrf: { tokens: false } }))).toEqual(["CROSSGATE_CSRF_TOKEN_FORMAT: value-invalid"]);
+  });
+});

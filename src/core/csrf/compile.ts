@@ -17,7 +17,7 @@ import {
   type CsrfOptions,
   type CsrfSessionIdReader,
 } from "./options.ts";
-import { createTokenSigner, type TokenSigner } from "./token.ts";
+import { djangoTokenFormat, signedTokenFormat, validateTokenFormat, type TokenFormat } from "./token-format.ts";
 
 /**
  * Options built from another configuration source (Django settings, the environment) carry the source's
@@ -31,7 +31,8 @@ export interface CompiledCsrf {
   /** The CORS policy whose static origins are trusted, read per request. */
   readonly cors: CorsPolicy | undefined;
   readonly trusted: OriginMatcher;
-  readonly signer: TokenSigner | undefined;
+  /** How tokens are read, compared and made; undefined when `tokens` is off. */
+  readonly tokenFormat: TokenFormat | undefined;
   readonly cookie: CookieAttributes;
   readonly headerName: string;
   readonly formField: string;
@@ -122,9 +123,11 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     })),
   );
 
-  const secret = input.secret;
+  const format = validateTokenFormat(input, tokens, issues);
+  // Django's cookie tokens are not signed: there, `secret` and its fallbacks are not used, so not checked.
+  const secret = format.signs ? input.secret : undefined;
   if (secret === undefined || secret === "") {
-    if (tokens) {
+    if (tokens && format.signs) {
       issues.add(
         "secret-missing",
         "secret",
@@ -137,7 +140,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     checkSecret(secret, "secret", issues);
   }
   const fallbacks: string[] = [];
-  if (input.secretFallbacks !== undefined) {
+  if (format.signs && input.secretFallbacks !== undefined) {
     if (!Array.isArray(input.secretFallbacks)) {
       issues.add("wrong-type", "secretFallbacks", input.secretFallbacks, "must be an array of strings.", "write secretFallbacks: [previousSecret].");
     } else {
@@ -188,7 +191,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     options: Object.freeze({ ...input }),
     cors,
     trusted,
-    signer: tokens ? createTokenSigner(secret!, fallbacks) : undefined,
+    tokenFormat: !tokens ? undefined : format.signs ? signedTokenFormat(secret!, fallbacks) : djangoTokenFormat(format.maskedCookie),
     cookie,
     headerName,
     formField,

@@ -2,9 +2,10 @@ import { parseSerializedOrigin } from "../internal/origin.ts";
 import type { OriginMatcher } from "../origins.ts";
 import type { CompiledCsrf } from "./compile.ts";
 import { cookieValues, serializeCookie } from "./cookie.ts";
+import type { TokenFormat } from "./token-format.ts";
 import { reasonFor, type CsrfRefusalCode, type TokenSource } from "./reasons.ts";
 import { acceptsJson, hasFormBody, ownOrigin, type CsrfRequest, type OwnOrigin } from "./request.ts";
-import { constantTimeEqual, MASKED_LENGTH, maskSecret, SECRET_LENGTH, tokenFormatProblem, unmaskToken } from "./token.ts";
+import { constantTimeEqual, maskSecret } from "./token.ts";
 
 /** A response header crossgate sets: `[name, value]`. */
 export type CsrfHeader = readonly [name: string, value: string];
@@ -41,7 +42,10 @@ export interface CsrfDecision {
 export interface IssuedCsrfToken {
   /** The masked token to send back in the header or form field. */
   readonly token: string;
-  /** `Set-Cookie`, the token header, `Cache-Control: no-store` and `Vary: Cookie`. */
+  /**
+   * `Set-Cookie`, the token header, `Cache-Control: no-store` and `Vary: Cookie`. With
+   * `tokenFormat: "django"`, `Set-Cookie` only when there was no well-formed cookie (or on rotation).
+   */
   readonly headers: readonly CsrfHeader[];
 }
 
@@ -76,13 +80,13 @@ export function decideCsrf(compiled: CompiledCsrf, request: CsrfRequest): CsrfDe
   if (origin !== undefined) {
     // Django CsrfViewMiddleware._origin_verified.
     if (!isTrusted(compiled, origin, own)) return refuse(compiled, request, "origin-untrusted", { value: origin });
-  } else if (own.secure || compiled.signer === undefined) {
+  } else if (own.secure || compiled.tokenFormat === undefined) {
     // Django CsrfViewMiddleware._check_referer (HTTPS only there; also over HTTP when no token backs it up).
     const problem = refererProblem(compiled, request, own);
     if (problem !== undefined) return refuse(compiled, request, problem.code, { value: problem.referer });
   }
-  if (compiled.signer === undefined) return TRUSTED_ORIGIN;
-  return checkToken(compiled, request);
+  if (compiled.tokenFormat === undefined) return TRUSTED_ORIGIN;
+  return checkToken(compiled, compiled.tokenFormat, request);
 }
 
 /**
@@ -135,12 +139,12 @@ function isSameDomain(host: string, pattern: string): boolean {
   return host === pattern;
 }
 
-async function checkToken(compiled: CompiledCsrf, request: CsrfRequest): Promise<CsrfDecision> {
+async function checkToken(compiled: CompiledCsrf, format: TokenFormat, request: CsrfRequest): Promise<CsrfDecision> {
   const cookies = cookieValues(request.header("cookie"), compiled.cookie.name);
   if (cookies.length === 0) return refuseWithToken(compiled, request, "cookie-missing", {});
-  const wellFormed = cookies.filter((value) => tokenFormatProblem(value, [SECRET_LENGTH]) === undefined);
+  const wellFormed = cookies.filter((value) => format.cookieProblem(value) === undefined);
   if (wellFormed.length === 0) {
-    const problem = tokenFormatProblem(cookies[0]!, [SECRET_LENGTH]);
+    const problem = format.cookieProblem(cookies[0]!);
     return refuseWithToken(compiled, request, problem === "length" ? "cookie-length" : "cookie-characters", {});
   }
 
@@ -158,16 +162,16 @@ async function checkToken(compiled: CompiledCsrf, request: CsrfRequest): Promise
   }
   token ??= request.header(compiled.headerName.toLowerCase());
   if (token === undefined) return refuseWithToken(compiled, request, "token-missing", {});
-  const format = tokenFormatProblem(token, [SECRET_LENGTH, MASKED_LENGTH]);
-  if (format !== undefined) return refuseWithToken(compiled, request, format === "length" ? "token-length" : "token-characters", { source });
+  const problem = format.tokenProblem(token);
+  if (problem !== undefined) return refuseWithToken(compiled, request, problem === "length" ? "token-length" : "token-characters", { source });
 
   // Every cookie of that name is a candidate (planted ones may come first): a cheap comparison finds
   // the one the token copies, and only that one pays for the HMAC.
-  const secret = token.length === MASKED_LENGTH ? unmaskToken(token) : token;
-  const cookie = wellFormed.find((value) => constantTimeEqual(value, secret));
+  const secret = format.tokenSecret(token);
+  const cookie = wellFormed.find((value) => constantTimeEqual(format.cookieSecret(value), secret));
   if (cookie === undefined) return refuseWithToken(compiled, request, "token-incorrect", { source });
   const session = await readSessionId(compiled, request);
-  if (!session.ok || !(await compiled.signer!.verify(cookie, session.id))) {
+  if (!session.ok || !(await format.cookieServes(cookie, session.id))) {
     return refuseWithToken(compiled, request, "token-incorrect", { source });
   }
   return TOKEN;
@@ -197,8 +201,8 @@ export async function issueToken(
   request: CsrfRequest,
   options: { readonly rotate?: boolean; readonly sessionId?: string | undefined } = {},
 ): Promise<IssuedCsrfToken> {
-  const signer = compiled.signer;
-  if (signer === undefined) throw new TypeError("crossgate csrf: tokens are off (tokens: false), so there is no token to issue.");
+  const format = compiled.tokenFormat;
+  if (format === undefined) throw new TypeError("crossgate csrf: tokens are off (tokens: false), so there is no token to issue.");
   let sessionId: string | undefined;
   if ("sessionId" in options) {
     sessionId = options.sessionId === "" ? undefined : options.sessionId;
@@ -207,26 +211,27 @@ export async function issueToken(
     if (!session.ok) throw new Error("crossgate csrf: sessionId threw; see the log.");
     sessionId = session.id;
   }
-  let secret: string | undefined;
+  let kept: string | undefined;
   if (options.rotate !== true) {
     // At most MAX_VERIFIED_COOKIES signatures per request; past them a new secret is issued, whose
     // cookie replaces ours and is then found among the planted ones by checkToken.
     let verified = 0;
-    for (const value of cookieValues(request.header("cookie"), compiled.cookie.name)) {
-      if (tokenFormatProblem(value, [SECRET_LENGTH]) !== undefined) continue;
-      if (await signer.verify(value, sessionId)) {
-        secret = value;
+    for (const value of format.keepable(cookieValues(request.header("cookie"), compiled.cookie.name))) {
+      if (format.cookieProblem(value) !== undefined) continue;
+      if (await format.cookieServes(value, sessionId)) {
+        kept = value;
         break;
       }
       if (++verified === MAX_VERIFIED_COOKIES) break;
     }
   }
-  secret ??= await signer.newSecret(sessionId);
-  const token = maskSecret(secret);
+  const cookie = kept ?? (await format.newCookie(sessionId));
+  const token = maskSecret(format.cookieSecret(cookie));
+  const setCookie = kept === undefined || format.renewsKeptCookie ? [["Set-Cookie", serializeCookie(compiled.cookie, cookie)] as const] : [];
   return Object.freeze({
     token,
     headers: Object.freeze([
-      ["Set-Cookie", serializeCookie(compiled.cookie, secret)] as const,
+      ...setCookie,
       [compiled.headerName, token] as const,
       ["Cache-Control", "no-store"] as const,
       ["Vary", "Cookie"] as const,

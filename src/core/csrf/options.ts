@@ -1,6 +1,7 @@
 import type { CorsOptions } from "../cors/options.ts";
 import type { CorsPolicy } from "../cors/policy.ts";
 import type { RequestView } from "../request.ts";
+import type { CsrfTokenFormat } from "./token-format.ts";
 
 /**
  * Returns the identifier of the request's session, to bind CSRF tokens to it. `request.raw` is the
@@ -54,6 +55,12 @@ export interface CsrfCookieOptions {
    * @default 31449600 (52 weeks)
    */
   readonly maxAgeSeconds?: number | null;
+  /**
+   * With `tokenFormat: "django"`, write a new cookie as a 64-character masked token, as Django <= 4.0
+   * does (`CSRF_COOKIE_MASKED`), instead of the 32-character secret of Django >= 4.1. Either is read.
+   * @default false
+   */
+  readonly masked?: boolean;
 }
 
 /** The options of a CSRF guard. Every field is validated when the policy is built. */
@@ -73,7 +80,7 @@ export interface CsrfOptions {
   readonly trustedOrigins?: readonly string[];
   /**
    * The token signing key: at least 32 characters, kept out of source control (Django's `SECRET_KEY`).
-   * Required when `tokens` is on.
+   * Required when `tokens` is on with the default `tokenFormat: "signed"`.
    * @default undefined
    */
   readonly secret?: string;
@@ -89,6 +96,13 @@ export interface CsrfOptions {
    * @default true
    */
   readonly tokens?: boolean;
+  /**
+   * The token format. `"signed"`: crossgate's cookie secret, signed with `secret` and bound to the
+   * session. `"django"`: Django's own `csrftoken` cookie and tokens, so a Django backend on the same
+   * site shares one cookie; `secret` is not needed, and tokens are bound to no session (docs/csrf.md).
+   * @default "signed"
+   */
+  readonly tokenFormat?: CsrfTokenFormat;
   /**
    * Cookie attributes.
    * @default { name: "csrftoken", path: "/", sameSite: "Lax", secure: false, httpOnly: false, maxAgeSeconds: 31449600 }
@@ -148,6 +162,7 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "secret",
   "secretFallbacks",
   "tokens",
+  "tokenFormat",
   "cookie",
   "headerName",
   "formField",
@@ -158,4 +173,4 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "logger",
 ]);
 
-export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds"]);
+export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds", "masked"]);

@@ -1,6 +1,7 @@
 import { IssueCollector } from "../errors.ts";
 import { SETTING_NAMES, validateCsrf } from "../csrf/compile.ts";
 import type { CsrfCookieOptions, CsrfOptions } from "../csrf/options.ts";
+import { CSRF_TOKEN_FORMATS, type CsrfTokenFormat } from "../csrf/token-format.ts";
 import type { CorsOptions } from "../cors/options.ts";
 import { nearestName } from "../internal/suggest.ts";
 import type { SettingsReader } from "./cors-settings.ts";
@@ -17,10 +18,15 @@ export const CSRF_SETTING_NAMES: readonly string[] = Object.freeze([
   "CSRF_COOKIE_PATH",
   "CSRF_COOKIE_AGE",
   "CSRF_USE_SESSIONS",
-  // Accepted and ignored: crossgate answers refusals itself, and never masks the cookie (Django 5.0 neither).
-  "CSRF_FAILURE_VIEW",
+  // With CROSSGATE_CSRF_TOKEN_FORMAT = "django": new cookies are masked, as Django <= 4.0 writes them.
+  // Otherwise ignored: crossgate's signed cookie is never masked (Django 5.0's neither).
   "CSRF_COOKIE_MASKED",
+  // Accepted and ignored: crossgate answers refusals itself.
+  "CSRF_FAILURE_VIEW",
 ]);
+
+/** crossgate's own CSRF settings, for what Django has no setting for. */
+export const CROSSGATE_CSRF_SETTING_NAMES: readonly string[] = Object.freeze(["CROSSGATE_CSRF_TOKEN_FORMAT"]);
 
 /** Which setting each crossgate option comes from, for error messages. */
 const OPTION_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
@@ -28,6 +34,8 @@ const OPTION_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
   secretFallbacks: "SECRET_KEY_FALLBACKS",
   trustedOrigins: "CSRF_TRUSTED_ORIGINS",
   headerName: "CSRF_HEADER_NAME",
+  tokenFormat: "CROSSGATE_CSRF_TOKEN_FORMAT",
+  "cookie.masked": "CSRF_COOKIE_MASKED",
   "cookie.name": "CSRF_COOKIE_NAME",
   "cookie.secure": "CSRF_COOKIE_SECURE",
   "cookie.sameSite": "CSRF_COOKIE_SAMESITE",
@@ -61,6 +69,11 @@ export function csrfOptionsFromSettings(
     const near = nearestName(name, CSRF_SETTING_NAMES);
     issues.add("unknown-option", name, undefined, "is not a Django CSRF setting crossgate knows.", near ? `did you mean ${near}?` : `use one of ${CSRF_SETTING_NAMES.join(", ")}.`);
   }
+  for (const name of reader.names()) {
+    if (!name.startsWith("CROSSGATE_CSRF_") || CROSSGATE_CSRF_SETTING_NAMES.includes(name)) continue;
+    const near = nearestName(name, CROSSGATE_CSRF_SETTING_NAMES);
+    issues.add("unknown-option", name, undefined, "is not a crossgate CSRF setting.", near ? `did you mean ${near}?` : `use one of ${CROSSGATE_CSRF_SETTING_NAMES.join(", ")}.`);
+  }
   if (reader.bool("CSRF_USE_SESSIONS") === true) {
     issues.add(
       "value-invalid",
@@ -80,6 +93,12 @@ export function csrfOptionsFromSettings(
   if (trusted !== undefined) options.trustedOrigins = trusted;
   const header = reader.string("CSRF_HEADER_NAME");
   if (header !== undefined) options.headerName = headerFromMeta(header);
+  const format = reader.string("CROSSGATE_CSRF_TOKEN_FORMAT")?.trim();
+  if (format !== undefined) {
+    // Any case ("Django", DJANGO in an environment file); an unknown value is reported as written.
+    const known = CSRF_TOKEN_FORMATS.find((name) => name === format.toLowerCase());
+    options.tokenFormat = known ?? (format as CsrfTokenFormat);
+  }
 
   const cookie: { -readonly [K in keyof CsrfCookieOptions]: CsrfCookieOptions[K] } = {};
   const name = reader.string("CSRF_COOKIE_NAME");
@@ -103,6 +122,8 @@ export function csrfOptionsFromSettings(
     const age = reader.int("CSRF_COOKIE_AGE");
     if (age !== undefined) cookie.maxAgeSeconds = age;
   }
+  const masked = reader.bool("CSRF_COOKIE_MASKED");
+  if (masked !== undefined && (extra.tokenFormat ?? options.tokenFormat) === "django") cookie.masked = masked;
   if (Object.keys(cookie).length > 0) options.cookie = cookie;
 
   const merged: CsrfOptions = { ...options, ...extra, cookie: { ...options.cookie, ...extra.cookie } };
