@@ -56,7 +56,7 @@ const secretOf = (value: string) => (value.length === 64 ? unmaskToken(value) : 
 async function send(jar: Jar, url: string, init: { method?: string; token?: string; form?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = { cookie: jar.header() };
   if (init.token !== undefined) headers["x-csrftoken"] = init.token;
-  let body: string | undefined;
+  let body: string | null = null;
   if (init.form !== undefined) {
     headers["content-type"] = "application/x-www-form-urlencoded";
     body = new URLSearchParams(init.form).toString();
