@@ -7,11 +7,11 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastif
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
-import { preflightMethod, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
+import { preflightMethod, ROUTE_UNCERTAIN, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
 import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
-import { FastifyRouteTable, type RouteFinder } from "./internal/fastify-routes.ts";
+import { FastifyRouteTable, type FastifyRouting } from "./internal/fastify-routes.ts";
 import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput, CorsSetting };
@@ -55,23 +55,22 @@ export function cors(options: CorsInput): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (instance, _options, done) => {
     const server = instance.server as object;
     let table = tables.get(server);
-    if (table === undefined) tables.set(server, (table = new FastifyRouteTable()));
+    if (table === undefined) tables.set(server, (table = new FastifyRouteTable(instance as unknown as FastifyRouting)));
     const routes = table;
-    const finder = instance as unknown as RouteFinder;
 
     // onRoute hooks run outer registration first, so the innermost registration's policy wins.
     instance.addHook("onRoute", (route) => {
       const own = route.config?.cors;
       const decider = own === undefined ? fallback : compileSetting(own, `${String(route.method)} ${route.url}`);
       route.config = { ...route.config, [ROUTE_CORS]: decider } as NonNullable<typeof route.config>;
-      for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.record(method, route.url, decider);
+      routes.record(route, decider);
     });
 
     instance.addHook("onRequest", (request, reply, next) => {
       if (!claimCorsDecision(request.raw)) return next();
       const view = new HeaderRecordView(request.method, request.raw.url ?? request.url, request.headers, request);
       const requested = preflightMethod(view);
-      const decider = requested === undefined ? (routeDecider(request) ?? fallback) : routes.lookupOr(finder, requested, view.path, fallback);
+      const decider = requested === undefined ? (routeDecider(request) ?? fallback) : preflightDecider(routes, requested, request, fallback);
       const decided = decider.decide(view);
       if (decided instanceof Promise) {
         decided.then((plan) => apply(plan, reply, next), next);
@@ -101,6 +100,16 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     [Symbol.for("fastify.display-name")]: "crossgate-cors",
     [Symbol.for("plugin-meta")]: { name: "crossgate-cors", fastify: "5.x" },
   });
+}
+
+/**
+ * A preflight follows the route that would serve the method it asks for, as Fastify's router finds
+ * it; with no such route, the registration's own policy (the one the 404 answer gets). A route
+ * crossgate cannot identify for certain refuses the preflight.
+ */
+function preflightDecider(routes: FastifyRouteTable, method: string, request: FastifyRequest, fallback: CorsDecider): CorsDecider {
+  const lookup = routes.lookup(method, request.raw.url ?? request.url, request.headers.host);
+  return lookup.found === "none" ? fallback : lookup.found === "uncertain" ? ROUTE_UNCERTAIN : lookup.found;
 }
 
 function routeDecider(request: FastifyRequest): CorsDecider | undefined {

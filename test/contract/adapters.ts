@@ -308,7 +308,8 @@ export function listen(listener: RequestListener): Promise<ContractServer> {
   return serve(http.createServer({ maxHeaderSize: MAX_HEADER_SIZE }, listener));
 }
 
-async function serve(server: http.Server): Promise<ContractServer> {
+/** Serves a ready Node server (e.g. a Fastify app's) on 127.0.0.1, port 0. */
+export async function serve(server: http.Server): Promise<ContractServer> {
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;

@@ -1,152 +1,164 @@
 /**
  * Which Fastify route a preflight is for. A preflight (`OPTIONS`) matches no route of its own, so
- * crossgate records every route's CORS as routes are added, and looks up the route that would
- * serve the method the preflight asks for. Fastify's `findRoute` says whether such a route exists
- * and with which parameters; the recorded patterns say which one it is.
+ * crossgate asks Fastify's router which route would serve the method the preflight asks for, with
+ * Fastify's own path handling: percent-decoding, `caseSensitive`, `ignoreTrailingSlash`,
+ * `ignoreDuplicateSlashes`, `useSemicolonDelimiter`, `maxParamLength` and host constraints.
+ *
+ * Fastify's `findRoute` says whether a route serves the path and with which parameters, but not
+ * which route it is (every route shares one handler). So crossgate keeps a second find-my-way
+ * router, the same package Fastify routes with, built with the app's router options and holding
+ * every route crossgate saw added, each storing its CORS. A preflight gets that route's CORS only
+ * when both routers agree; otherwise no route crossgate knows is certain to serve it, and the
+ * preflight is refused (never the app-wide policy, which may be wider than the route's own).
  */
+import { createRequire } from "node:module";
 import type { CorsDecider } from "../../core/cors/routes.ts";
 
-interface RecordedRoute {
-  readonly match: (path: string) => Record<string, string> | undefined;
-  readonly paramCount: number;
+/** The part of a Fastify instance the table reads: its router and its router options. */
+export interface FastifyRouting {
+  findRoute(options: { method: string; url: string; constraints?: Record<string, string> }): { params: unknown } | null;
+  readonly initialConfig: object;
+}
+
+/** A route as Fastify's `onRoute` hook describes it. */
+export interface AddedRoute {
+  readonly method: string | readonly string[];
+  readonly url: string;
+  readonly routePath?: string;
+  readonly prefixTrailingSlash?: string;
+  readonly constraints?: Readonly<Record<string, unknown>>;
+}
+
+/** What a table answers for a preflight: the route's CORS, or why there is none. */
+export type RouteLookup = { readonly found: CorsDecider } | { readonly found: "none" | "uncertain" };
+
+interface RouteStore {
   decider: CorsDecider;
 }
 
-/** The part of a Fastify instance the table needs (`findRoute` exists since Fastify 4.21). */
-export interface RouteFinder {
-  findRoute(options: { method: string; url: string }): { params: unknown } | null;
+/** The find-my-way API the table uses (find-my-way 8 and 9, as in Fastify 5). */
+interface Router {
+  on(method: string, path: string, options: { constraints?: Readonly<Record<string, unknown>> }, handler: () => void, store: RouteStore): void;
+  find(method: string, path: string, constraints?: Record<string, string>): { params: Record<string, string | undefined>; store: unknown } | null;
 }
+type RouterFactory = (options: Record<string, unknown>) => Router;
+
+/** The router options that change which route a path reaches; Fastify 5 keeps them in `routerOptions`. */
+const ROUTER_OPTIONS = ["caseSensitive", "ignoreTrailingSlash", "ignoreDuplicateSlashes", "useSemicolonDelimiter", "maxParamLength", "allowUnsafeRegex"] as const;
+
+const UNCERTAIN: RouteLookup = Object.freeze({ found: "uncertain" as const });
+const NONE: RouteLookup = Object.freeze({ found: "none" as const });
+
+function noop(): void {}
 
 /** Every route's CORS in one Fastify app, shared by all crossgate registrations in it. */
 export class FastifyRouteTable {
-  readonly #byMethod = new Map<string, Map<string, RecordedRoute>>();
-  /** Per method, the one decider all its routes share, or `null` when they differ. */
-  readonly #shared = new Map<string, CorsDecider | null>();
+  readonly #routing: FastifyRouting;
+  /** `undefined` when find-my-way cannot be loaded next to Fastify: then no route is ever certain. */
+  readonly #router: Router | undefined;
+  readonly #stores = new Map<string, RouteStore>();
+  /** Methods with a route the second router could not take (a custom constraint): never certain. */
+  readonly #opaque = new Set<string>();
+  #hostConstrained = false;
 
-  /** Records (or, for an inner registration, replaces) the CORS of `method url`. */
-  record(method: string, url: string, decider: CorsDecider): void {
-    let routes = this.#byMethod.get(method);
-    if (routes === undefined) this.#byMethod.set(method, (routes = new Map()));
-    const known = routes.get(url);
+  /** `createRouter`: find-my-way's factory; `null` when it is missing (tests), and no route is ever certain. */
+  constructor(routing: FastifyRouting, createRouter: RouterFactory | null = loadFindMyWay() ?? null) {
+    this.#routing = routing;
+    this.#router = createRouter?.(routerOptions(routing.initialConfig)) ?? undefined;
+  }
+
+  /** Records (or, for an inner registration, replaces) the CORS of a route Fastify adds. */
+  record(route: AddedRoute, decider: CorsDecider): void {
+    const methods = typeof route.method === "string" ? [route.method] : route.method;
+    const paths = [route.url];
+    // Fastify also serves `prefix + "/"` for a route "/" inside a prefix, without an onRoute call.
+    if (route.routePath === "" && route.prefixTrailingSlash !== "no-slash") paths.push(`${route.url}/`);
+    const constraints = route.constraints ?? {};
+    if ("host" in constraints) this.#hostConstrained = true;
+    for (const method of methods) {
+      for (const path of paths) this.#add(method, path, constraints, decider);
+    }
+  }
+
+  #add(method: string, path: string, constraints: Readonly<Record<string, unknown>>, decider: CorsDecider): void {
+    const key = `${method} ${path} ${JSON.stringify(constraints)}`;
+    const known = this.#stores.get(key);
     if (known !== undefined) {
-      // An inner registration replacing a route's CORS (rare, at startup): recount.
+      // An inner registration replacing a route's CORS (its onRoute hook runs last).
       known.decider = decider;
-      let shared: CorsDecider | null | undefined;
-      for (const route of routes.values()) shared = shared === undefined || shared === route.decider ? route.decider : null;
-      this.#shared.set(method, shared ?? null);
       return;
     }
-    const compiled = compileFastifyPattern(url);
-    routes.set(url, { match: compiled.match, paramCount: compiled.paramCount, decider });
-    const shared = this.#shared.get(method);
-    this.#shared.set(method, shared === undefined || shared === decider ? decider : null);
+    const store: RouteStore = { decider };
+    this.#stores.set(key, store);
+    try {
+      this.#router?.on(method, path, Object.keys(constraints).length === 0 ? {} : { constraints }, noop, store);
+    } catch {
+      // Fastify took the route (or is about to refuse it), but this router cannot: a constraint
+      // strategy only the app knows, or a route Fastify adds in its own way.
+      this.#opaque.add(method);
+    }
   }
 
   /**
-   * The CORS of the route that serves `method path`, or `fallback` when no route does. When every
-   * route of the method follows `fallback` (no route config, one registration), the answer is
-   * `fallback` whatever the path: the router is not consulted.
+   * The CORS of the route that serves `method url` (`url` as received, query included), `none` when
+   * no route does, and `uncertain` when one does but crossgate cannot tell which, or does not know
+   * its CORS (a route added before crossgate was registered).
    */
-  lookupOr(finder: RouteFinder, method: string, path: string, fallback: CorsDecider): CorsDecider {
-    const shared = this.#shared.get(method);
-    if (shared === undefined || shared === fallback) return fallback;
-    return this.lookup(finder, method, path) ?? fallback;
-  }
-
-  /** The CORS of the route that serves `method path`, or `undefined` when no route does. */
-  lookup(finder: RouteFinder, method: string, path: string): CorsDecider | undefined {
-    const routes = this.#byMethod.get(method);
-    if (routes === undefined) return undefined;
-    let found: { params: unknown } | null;
+  lookup(method: string, url: string, host: string | undefined): RouteLookup {
+    const constraints = this.#hostConstrained && host !== undefined ? { host } : undefined;
+    let real: { params: unknown } | null;
     try {
-      found = finder.findRoute({ method, url: path });
+      real = this.#routing.findRoute(constraints === undefined ? { method, url } : { method, url, constraints });
     } catch {
-      return undefined;
+      return UNCERTAIN;
     }
-    if (found === null) return undefined;
-    const want = (found.params ?? {}) as Record<string, string>;
-    let first: RecordedRoute | undefined;
-    for (const route of routes.values()) {
-      const params = route.match(path);
-      if (params === undefined) continue;
-      if (sameParams(params, want)) return route.decider;
-      first ??= route;
+    if (real === null) return NONE;
+    if (this.#router === undefined || this.#opaque.has(method)) return UNCERTAIN;
+    let mine: ReturnType<Router["find"]>;
+    try {
+      mine = this.#router.find(method, url, constraints);
+    } catch {
+      return UNCERTAIN;
     }
-    return first?.decider;
+    if (mine === null || !sameParams(mine.params, real.params)) return UNCERTAIN;
+    return { found: (mine.store as RouteStore).decider };
   }
 }
 
-function sameParams(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => a[key] === b[key]);
+function sameParams(mine: Record<string, string | undefined>, theirs: unknown): boolean {
+  if (typeof theirs !== "object" || theirs === null) return Object.keys(mine).length === 0;
+  const other = theirs as Record<string, unknown>;
+  const keys = Object.keys(mine);
+  if (keys.length !== Object.keys(other).length) return false;
+  for (const key of keys) if (mine[key] !== other[key]) return false;
+  return true;
 }
 
-/**
- * Compiles a find-my-way route pattern: `:name`, `:name(regex)`, several parameters in one
- * segment (`:from-:to`), a last `*`, and `::` for a literal colon.
- */
-export function compileFastifyPattern(url: string): { match: (path: string) => Record<string, string> | undefined; paramCount: number } {
-  const names: string[] = [];
-  let source = "";
-  let index = 0;
-  while (index < url.length) {
-    const char = url[index]!;
-    if (char === ":" && url[index + 1] === ":") {
-      source += ":";
-      index += 2;
-    } else if (char === ":") {
-      let end = index + 1;
-      while (end < url.length && /[A-Za-z0-9_$]/.test(url[end]!)) end++;
-      names.push(url.slice(index + 1, end));
-      if (url[end] === "(") {
-        const close = closingParenthesis(url, end);
-        source += `(${url.slice(end + 1, close)})`;
-        end = close + 1;
-      } else {
-        source += "([^/]+?)";
-      }
-      index = end;
-    } else if (char === "*") {
-      names.push("*");
-      source += "(.*)";
-      index++;
-    } else {
-      source += char.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-      index++;
-    }
+/** The app's router options: `routerOptions` first (Fastify 5), then the older top-level options. */
+function routerOptions(initialConfig: object): Record<string, unknown> {
+  const config = initialConfig as Record<string, unknown>;
+  const nested = (typeof config.routerOptions === "object" && config.routerOptions !== null ? config.routerOptions : {}) as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const name of ROUTER_OPTIONS) {
+    const value = nested[name] ?? config[name];
+    if (value !== undefined) options[name] = value;
   }
-  let regex: RegExp;
+  // Fastify already refused unsafe route regexes it does not allow: take every route it took.
+  options.allowUnsafeRegex = true;
+  return options;
+}
+
+let factory: RouterFactory | null | undefined;
+
+/** find-my-way as installed with the Fastify this module resolves: the package Fastify routes with. */
+function loadFindMyWay(): RouterFactory | undefined {
+  if (factory !== undefined) return factory ?? undefined;
   try {
-    regex = new RegExp(`^${source}$`);
+    const fastifyEntry = createRequire(import.meta.url).resolve("fastify");
+    const loaded = createRequire(fastifyEntry)("find-my-way") as RouterFactory | { default: RouterFactory };
+    factory = typeof loaded === "function" ? loaded : loaded.default;
   } catch {
-    return { match: () => undefined, paramCount: names.length };
+    factory = null;
   }
-  const match = (path: string): Record<string, string> | undefined => {
-    const result = regex.exec(path);
-    if (result === null) return undefined;
-    const params: Record<string, string> = {};
-    names.forEach((name, position) => (params[name] = decode(result[position + 1] ?? "")));
-    return params;
-  };
-  return { match, paramCount: names.length };
-}
-
-function closingParenthesis(text: string, open: number): number {
-  let depth = 0;
-  for (let index = open; index < text.length; index++) {
-    if (text[index] === "\\") index++;
-    else if (text[index] === "(") depth++;
-    else if (text[index] === ")" && --depth === 0) return index;
-  }
-  return text.length - 1;
-}
-
-function decode(value: string): string {
-  if (!value.includes("%")) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return factory ?? undefined;
 }

@@ -13,7 +13,8 @@ export type RefusalReason =
   | "method-not-allowed"
   | "header-not-allowed"
   | "headers-malformed"
-  | "headers-too-long";
+  | "headers-too-long"
+  | "route-uncertain";
 
 /**
  * - `allowed`: a cross-origin request the policy grants.
@@ -299,6 +300,7 @@ const PREFLIGHT_KEY: Readonly<Record<RefusalReason, string>> = {
   "header-not-allowed": "p:header-not-allowed",
   "headers-malformed": "p:headers-malformed",
   "headers-too-long": "p:headers-too-long",
+  "route-uncertain": "p:route-uncertain",
 };
 
 const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
@@ -311,6 +313,7 @@ const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
   "header-not-allowed": "the preflight asks for a header that is not in requestHeaders",
   "headers-malformed": "Access-Control-Request-Headers is not a comma-separated list of header names",
   "headers-too-long": `Access-Control-Request-Headers is longer than ${MAX_REQUEST_HEADERS_LENGTH} characters`,
+  "route-uncertain": "crossgate cannot tell for certain which route serves this path, so it grants nothing (see Per-route policies in docs/frameworks.md)",
 };
 
 /** One line saying exactly why a request was refused, for debug logs. */

@@ -58,6 +58,30 @@ export const CORS_OFF: CorsPlan = Object.freeze({
 
 const OFF: CorsDecider = Object.freeze({ decide: () => CORS_OFF });
 
+function uncertain(preflight: boolean): CorsPlan {
+  return Object.freeze({
+    action: preflight ? "respond" : "pass",
+    status: preflight ? 403 : 0,
+    headers: Object.freeze([]),
+    vary: "",
+    verdict: "refused",
+    preflight,
+    reason: "route-uncertain",
+    detail: undefined,
+  });
+}
+const UNCERTAIN_PREFLIGHT = uncertain(true);
+const UNCERTAIN_REQUEST = uncertain(false);
+
+/**
+ * For a request crossgate cannot tie to one route's CORS for certain: it grants nothing. A
+ * preflight gets `403` without CORS headers, any other request no CORS header at all. The answer
+ * depends on the path alone, so nothing is added to `Vary`.
+ */
+export const ROUTE_UNCERTAIN: CorsDecider = Object.freeze({
+  decide: (request: RequestView) => (preflightMethod(request) === undefined ? UNCERTAIN_REQUEST : UNCERTAIN_PREFLIGHT),
+});
+
 interface CompiledRoute {
   readonly matches: (path: string) => boolean;
   readonly policy: CorsPolicy | undefined;

@@ -1,8 +1,11 @@
 // crossgate/fastify specifics: hook order, encapsulation, route config, scoped registration.
-import Fastify, { type FastifyInstance } from "fastify";
-import { describe, expect, it } from "vitest";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import http from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
 import { cors, corsRoutes } from "../../../src/adapters/fastify.ts";
 import { isConfigError } from "../../../src/index.ts";
+import { sendRaw } from "../../hostile/raw-http.ts";
+import { MAX_HEADER_SIZE, serve, type ContractServer } from "../adapters.ts";
 
 const APP = "https://app.example.com";
 const PARTNER = "https://partner.example.com";
@@ -184,5 +187,92 @@ describe("crossgate/fastify", () => {
     const plugin = cors(OPTIONS) as unknown as Record<symbol, unknown>;
     expect(plugin[Symbol.for("skip-override")]).toBe(true);
     expect(plugin[Symbol.for("fastify.display-name")]).toBe("crossgate-cors");
+  });
+});
+
+// Over real sockets with a raw client, so `/%61dmin` and `/ADMIN/` reach Fastify as written.
+describe("crossgate/fastify: a preflight follows the route Fastify's router serves", () => {
+  const BLOG = "https://blog.example.com";
+  const ADMIN = "https://admin.example.com";
+  const adminOnly = { config: { cors: { origins: [ADMIN], credentials: true, methods: ["DELETE"] } } };
+  let server: ContractServer | undefined;
+  afterEach(() => server?.close());
+
+  async function start(options: FastifyServerOptions, setup: (app: FastifyInstance) => void): Promise<string> {
+    let raw: http.Server | undefined;
+    const app = Fastify({ ...options, serverFactory: (handler) => (raw = http.createServer({ maxHeaderSize: MAX_HEADER_SIZE }, handler)) });
+    await app.register(cors({ origins: ["https://*.example.com"], credentials: true, methods: ["GET", "DELETE"] }));
+    setup(app);
+    await app.ready();
+    server = await serve(raw!);
+    return server.url;
+  }
+  const preflightFrom = (url: string, path: string, origin: string) =>
+    sendRaw(url, "OPTIONS", path, [["Origin", origin], ["Access-Control-Request-Method", "DELETE"]]);
+
+  it.each([
+    ["default router options", {}],
+    ["caseSensitive: false, ignoreTrailingSlash, ignoreDuplicateSlashes", { routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } }],
+    ["useSemicolonDelimiter", { routerOptions: { useSemicolonDelimiter: true } } as FastifyServerOptions],
+  ] as const)("never grants a preflight the admin route's policy refuses (%s)", async (_name, options) => {
+    const url = await start(options, (app) => {
+      app.delete("/admin/users/:id", adminOnly, async () => "admin");
+      app.delete("/admin/settings", adminOnly, async () => "admin");
+      app.get("/posts/:id", async () => "post");
+    });
+    const paths = ["/admin/users/1", "/%61dmin/users/1", "/admin/%73ettings", "/admin/settings/", "/ADMIN/settings", "/Admin/Users/1", "//admin/settings", "/admin//settings", "/admin/settings;x", "/admin/./settings", "/x/../admin/settings", "/admin%2Fsettings", "/admin/settings?x=1"];
+    let reachedAdmin = 0;
+    for (const path of paths) {
+      const actual = await sendRaw(url, "DELETE", path, [["Origin", BLOG]]);
+      const fromBlog = await preflightFrom(url, path, BLOG);
+      if (actual.body === "admin") {
+        reachedAdmin++;
+        // The route that serves the DELETE refuses blog.example.com: so must its preflight.
+        expect([path, fromBlog.status, fromBlog.headers.get("access-control-allow-origin")]).toEqual([path, 403, undefined]);
+        expect([path, actual.headers.get("access-control-allow-origin")]).toEqual([path, undefined]);
+        const fromAdmin = await preflightFrom(url, path, ADMIN);
+        expect([path, fromAdmin.status, fromAdmin.headers.get("access-control-allow-origin")]).toEqual([path, 204, [ADMIN]]);
+      } else {
+        // Not the admin route: Fastify's 404, which follows the app-wide policy.
+        expect([path, actual.status, fromBlog.status]).toEqual([path, 404, 204]);
+      }
+    }
+    expect(reachedAdmin).toBeGreaterThanOrEqual(3);
+    // Unrelated routes keep the app-wide policy.
+    expect((await sendRaw(url, "GET", "/posts/1", [["Origin", BLOG]])).headers.get("access-control-allow-origin")).toEqual([BLOG]);
+  });
+
+  it("refuses the preflight of a route added before crossgate, whose CORS it cannot know", async () => {
+    let raw: http.Server | undefined;
+    const app = Fastify({ serverFactory: (handler) => (raw = http.createServer(handler)) });
+    app.delete("/early", adminOnly, async () => "early");
+    await app.register(cors({ origins: ["https://*.example.com"], credentials: true, methods: ["DELETE"] }));
+    app.delete("/late", async () => "late");
+    await app.ready();
+    server = await serve(raw!);
+    const early = await preflightFrom(server.url, "/early", BLOG);
+    expect([early.status, early.headers.get("access-control-allow-origin")]).toEqual([403, undefined]);
+    expect((await preflightFrom(server.url, "/late", BLOG)).headers.get("access-control-allow-origin")).toEqual([BLOG]);
+  });
+
+  it("answers a 16 KB worst-case preflight to a multi-parameter route within 50 ms, and does not hold up other requests", async () => {
+    const url = await start({ routerOptions: { maxParamLength: 20_000 } }, (app) => {
+      app.delete("/archive/:year-:month-:day", adminOnly, async () => "archive");
+      app.delete("/*", async () => "anything");
+      app.get("/health", async () => "ok");
+    });
+    const hostile = `/archive/${"-".repeat(16 * 1024)}/x`;
+    // Each bound is the best of three tries, which leaves slack for a loaded two-core machine:
+    // the backtracking route patterns crossgate once compiled took seconds here.
+    const best = async (send: () => Promise<{ elapsedMs: number }>) => Math.min(...(await Promise.all([send(), send(), send()])).map((reply) => reply.elapsedMs));
+    const preflight = () => preflightFrom(url, hostile, BLOG);
+    expect((await preflight()).status).toBe(204);
+    expect(await best(preflight)).toBeLessThan(50);
+    const unrelated = async () => {
+      const [health] = await Promise.all([sendRaw(url, "GET", "/health", []), preflight()]);
+      expect(health.body).toBe("ok");
+      return health;
+    };
+    expect(await best(unrelated)).toBeLessThan(50);
   });
 });
