@@ -6,29 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCorsPolicy, createCsrfPolicy, type CsrfOptions } from "../../src/index.ts";
 import { unmaskToken } from "../../src/core/csrf/token.ts";
 import { djangoIsMissingLocally, startDjango, type DjangoServer } from "../support/django.ts";
+import { djangoCsrfUrls, djangoCsrfViews } from "./django-project.ts";
 import { ADAPTERS, startServer, type AdapterName, type RunningServer } from "./servers.ts";
-
-/** Django's side: a token endpoint (`get_token`, as `{% csrf_token %}` and `ensure_csrf_cookie` use) and a protected write. */
-export const djangoCsrfViews = `from django.http import JsonResponse
-from django.middleware.csrf import get_token
-
-
-def token(request):
-    return JsonResponse({"csrfToken": get_token(request)})
-
-
-def write(request):
-    return JsonResponse({"ok": True, "method": request.method})
-`;
-
-export const djangoCsrfUrls = `from django.urls import path
-import views
-
-urlpatterns = [
-    path("api/token/", views.token),
-    path("api/write/", views.write),
-]
-`;
 
 /** The browser's cookie jar for 127.0.0.1, reduced to what these tests need: name → value, and every Set-Cookie seen. */
 class Jar {
