@@ -44,7 +44,7 @@ export {
 } from "./core/csrf/options.ts";
 export type { CsrfDecision, CsrfHeader, CsrfResponse, CsrfVerdict, IssuedCsrfToken } from "./core/csrf/decide.ts";
 export type { CsrfRefusalCode } from "./core/csrf/reasons.ts";
-export type { CsrfRequest } from "./core/csrf/request.ts";
+export { FORM_TOO_LARGE, type CsrfRequest, type FormFieldValue } from "./core/csrf/request.ts";
 export {
   COOKIE_BEHAVIOUR_TABLE,
   COOKIE_BROWSERS,

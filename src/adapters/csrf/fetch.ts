@@ -6,7 +6,7 @@
 import type { CsrfDecision, CsrfHeader, CsrfResponse } from "../../core/csrf/decide.ts";
 import type { CsrfOptions } from "../../core/csrf/options.ts";
 import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../core/csrf/policy.ts";
-import type { CsrfRequest } from "../../core/csrf/request.ts";
+import { declaredLengthOver, FORM_TOO_LARGE, type CsrfRequest } from "../../core/csrf/request.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 
 export type { CsrfOptions, CsrfPolicy, CsrfDecision };
@@ -60,9 +60,10 @@ export async function rotateCsrfToken(
 
 /**
  * The core's view of a Fetch `Request`: scheme and authority from its URL, the form field from a
- * clone of its body (the handler can still read it). `raw` defaults to the request.
+ * clone of its body (the handler can still read it), read up to the guard's `maxFormBytes`.
+ * `raw` defaults to the request; `readParsedForm` reads a form the framework already parsed.
  */
-export function csrfRequestView(request: Request, raw: unknown = request, readForm?: () => Promise<Record<string, unknown>>): CsrfRequest {
+export function csrfRequestView(request: Request, raw: unknown = request, readParsedForm?: () => Promise<Record<string, unknown>>): CsrfRequest {
   let url: URL | undefined;
   try {
     url = new URL(request.url);
@@ -77,12 +78,45 @@ export function csrfRequestView(request: Request, raw: unknown = request, readFo
     raw,
     secure: url?.protocol === "https:",
     ...(url !== undefined ? { authority: url.host } : {}),
-    formField: async (name) => {
-      const fields = readForm ? await readForm() : Object.fromEntries(await request.clone().formData());
-      const value = fields[name];
+    formField: async (name, maxBytes) => {
+      const fields = request.bodyUsed ? await readParsedForm?.() : await readBoundedForm(request, maxBytes);
+      if (fields === FORM_TOO_LARGE) return FORM_TOO_LARGE;
+      const value = fields?.[name];
       return typeof value === "string" ? value : undefined;
     },
   };
+}
+
+/**
+ * The form of a clone of `request`, or `FORM_TOO_LARGE` as soon as its declared or streamed size
+ * passes `maxBytes`; then the clone is cancelled and nothing more is read or kept.
+ */
+async function readBoundedForm(request: Request, maxBytes: number): Promise<Record<string, unknown> | typeof FORM_TOO_LARGE> {
+  if (declaredLengthOver(request.headers.get("content-length") ?? undefined, maxBytes)) return FORM_TOO_LARGE;
+  const body = request.clone().body;
+  if (body === null) return {};
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      // Not awaited: a tee branch's cancel settles only once the other branch is cancelled too.
+      reader.cancel().catch(() => undefined);
+      return FORM_TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  const type = request.headers.get("content-type") ?? "";
+  return Object.fromEntries(await new Response(bytes, { headers: { "content-type": type } }).formData());
 }
 
 /** Appends `Set-Cookie`, merges `Vary`, sets everything else. */

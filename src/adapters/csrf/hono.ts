@@ -49,7 +49,11 @@ export async function rotateCsrfToken(policy: CsrfPolicy, c: Context, options: O
   return issued.token;
 }
 
-/** The core's view of a Hono request; `raw` is the `Context`. The form is read with `c.req.parseBody()`, which Hono caches for the app. */
+/**
+ * The core's view of a Hono request; `raw` is the `Context`. The form is read from a clone, up to the
+ * guard's `maxFormBytes`; when an earlier middleware already consumed the body, from Hono's cached
+ * `c.req.parseBody()`.
+ */
 export function csrfRequestView(c: Context): CsrfRequest {
   return fetchRequestView(c.req.raw, c, () => c.req.parseBody() as Promise<Record<string, unknown>>);
 }

@@ -16,7 +16,8 @@ export type { CsrfOptions, CsrfPolicy, CsrfDecision };
 
 /**
  * CSRF guard middleware. The form field is read from `ctx.request.body` when a body parser ran first;
- * otherwise a url-encoded body (up to 1 MiB) is read here and left on `ctx.request.body`.
+ * otherwise a url-encoded body (up to `maxFormBytes`, 1 MiB by default; larger ones get `413`) is read
+ * here and left on `ctx.request.body`.
  * @example
  * app.use(cors(corsPolicy));
  * app.use(csrf({ cors: corsPolicy, secret: process.env.SECRET_KEY! }));
@@ -58,7 +59,7 @@ export function csrfRequestView(ctx: Context): CsrfRequest {
     ...view,
     ...originalMethodOf(ctx.request, ctx.req),
     secure: (ctx.req.socket as TLSSocket | undefined)?.encrypted === true,
-    formField: (name) => readNodeFormField(ctx.req, name, ctx.request as { body?: unknown }),
+    formField: (name, maxBytes) => readNodeFormField(ctx.req, name, maxBytes, ctx.request as { body?: unknown }),
   };
 }
 

@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CsrfDecision, CsrfHeader, CsrfResponse } from "../../core/csrf/decide.ts";
-import type { CsrfOptions } from "../../core/csrf/options.ts";
+import { DEFAULT_MAX_FORM_BYTES, type CsrfOptions } from "../../core/csrf/options.ts";
 import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../core/csrf/policy.ts";
-import type { CsrfRequest } from "../../core/csrf/request.ts";
+import { declaredLengthOver, FORM_TOO_LARGE, type CsrfRequest, type FormFieldValue } from "../../core/csrf/request.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 import { requestViewFromRecord } from "../../core/request.ts";
 
@@ -15,14 +15,14 @@ export type { CsrfOptions, CsrfPolicy, CsrfDecision };
 
 type Next = (error?: unknown) => void;
 
-/** The largest url-encoded body crossgate reads itself to find the form field (1 MiB). */
-export const MAX_FORM_BYTES = 1 << 20;
+/** The default largest url-encoded body crossgate reads itself to find the form field (1 MiB; option `maxFormBytes`). */
+export const MAX_FORM_BYTES = DEFAULT_MAX_FORM_BYTES;
 
 /**
  * CSRF guard middleware for node:http, Express and Connect. Install it after `cors(...)`, so refusals
  * keep their CORS headers. Routes registered before it (webhooks) are not checked.
  * The form field is read from `req.body` when a body parser ran first; otherwise a url-encoded body
- * (up to 1 MiB) is read here and left parsed on `req.body`.
+ * (up to `maxFormBytes`, 1 MiB by default; larger ones get `413`) is read here and left parsed on `req.body`.
  * @example
  * app.use(cors(corsPolicy));
  * app.use(csrf({ cors: corsPolicy, secret: process.env.SECRET_KEY! }));
@@ -85,7 +85,7 @@ export function csrfRequestView(req: IncomingMessage): CsrfRequest {
     ...originalMethodOf(req),
     secure: (req.socket as TLSSocket | undefined)?.encrypted === true,
     ...(typeof authority === "string" ? { authority } : {}),
-    formField: (name) => readNodeFormField(req, name),
+    formField: (name, maxBytes) => readNodeFormField(req, name, maxBytes),
   };
 }
 
@@ -134,28 +134,31 @@ type RequestWithBody = IncomingMessage & { body?: unknown };
 
 /**
  * One form field: from a body a parser already left on `holder.body` (`req.body`, Koa's
- * `ctx.request.body`), else from a url-encoded body read here (up to `MAX_FORM_BYTES`) and left
- * parsed on `holder.body`, where body parsers that run later find it (they skip a finished stream).
+ * `ctx.request.body`), else from a url-encoded body read here (up to `maxBytes`, else
+ * `FORM_TOO_LARGE` and the rest is not kept) and left parsed on `holder.body`, where body parsers
+ * that run later find it (they skip a finished stream).
  */
 export function readNodeFormField(
   req: IncomingMessage,
   name: string,
+  maxBytes: number = MAX_FORM_BYTES,
   holder: { body?: unknown } = req as RequestWithBody,
-): string | undefined | Promise<string | undefined> {
+): FormFieldValue | Promise<FormFieldValue> {
   if (typeof holder.body === "object" && holder.body !== null) return fieldOf(holder.body as Record<string, unknown>, name);
   const type = req.headers["content-type"]?.toLowerCase() ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") || req.readableEnded) return undefined;
-  if (Number(req.headers["content-length"] ?? 0) > MAX_FORM_BYTES) return undefined;
+  if (declaredLengthOver(req.headers["content-length"], maxBytes)) return FORM_TOO_LARGE;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (value: string | undefined) => {
+    const done = (value: FormFieldValue) => {
       req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
       resolve(value);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_FORM_BYTES) return done(undefined);
+      // Past the limit: stop keeping chunks (Node discards the rest once the response is sent).
+      if (size > maxBytes) return done(FORM_TOO_LARGE);
       chunks.push(chunk);
     };
     const onEnd = () => {

@@ -38,6 +38,8 @@ describe("createCsrfPolicy validation", () => {
     ["a forbidden header name", { secret: SECRET, headerName: "Cookie" }, ["headerName: header-forbidden"]],
     ["a relative exempt path", { secret: SECRET, exempt: ["webhooks"] }, ["exempt[0]: value-invalid"]],
     ["a non-function sessionId", { secret: SECRET, sessionId: "sid" }, ["sessionId: wrong-type"]],
+    ["a zero form limit", { secret: SECRET, maxFormBytes: 0 }, ["maxFormBytes: value-invalid"]],
+    ["a fractional form limit", { secret: SECRET, maxFormBytes: 1.5 }, ["maxFormBytes: value-invalid"]],
   ])("%s", (_name, options, expected) => {
     expect(problems(options)).toEqual(expected);
   });

@@ -12,6 +12,7 @@ import {
   DEFAULT_CSRF_COOKIE_NAME,
   DEFAULT_CSRF_FORM_FIELD,
   DEFAULT_CSRF_HEADER_NAME,
+  DEFAULT_MAX_FORM_BYTES,
   MIN_CSRF_SECRET_LENGTH,
   type CsrfLogger,
   type CsrfOptions,
@@ -36,6 +37,7 @@ export interface CompiledCsrf {
   readonly cookie: CookieAttributes;
   readonly headerName: string;
   readonly formField: string;
+  readonly maxFormBytes: number;
   readonly sessionId: CsrfSessionIdReader | undefined;
   readonly isExempt: (path: string) => boolean;
   readonly trustProxy: boolean;
@@ -162,6 +164,10 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   if (typeof formField !== "string" || formField === "" || formField.length > 256) {
     issues.add("value-invalid", "formField", formField, "must be a non-empty form field name.", `write formField: "${DEFAULT_CSRF_FORM_FIELD}".`);
   }
+  const maxFormBytes = input.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES;
+  if (!Number.isSafeInteger(maxFormBytes) || maxFormBytes < 1) {
+    issues.add("value-invalid", "maxFormBytes", maxFormBytes, "must be a whole number of bytes, 1 or more.", `write maxFormBytes: ${DEFAULT_MAX_FORM_BYTES} (1 MiB), or send the token in the header.`);
+  }
   if (input.sessionId !== undefined && typeof input.sessionId !== "function") {
     issues.add("wrong-type", "sessionId", input.sessionId, "must be a function (request) => string | undefined.", "pass e.g. (request) => request.raw.session?.id.");
   }
@@ -195,6 +201,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     cookie,
     headerName,
     formField,
+    maxFormBytes,
     sessionId: input.sessionId,
     isExempt: (path: string) => exemptPaths.has(path) || exemptRegexes.some((regex) => regex.test(path)),
     trustProxy,

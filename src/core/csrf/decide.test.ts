@@ -4,7 +4,7 @@ import { requestViewFromRecord } from "../request.ts";
 import type { CsrfDecision } from "./decide.ts";
 import type { CsrfOptions } from "./options.ts";
 import { createCsrfPolicy, type CsrfPolicy } from "./policy.ts";
-import type { CsrfRequest } from "./request.ts";
+import { FORM_TOO_LARGE, type CsrfRequest, type FormFieldValue } from "./request.ts";
 
 const SECRET = "test-secret-0123456789-abcdefghijklmnop";
 const APP = "https://app.example.com";
@@ -161,7 +161,7 @@ describe("tokens", () => {
     expect(JSON.parse(decision.response!.body)).toEqual({ error: "csrf_failed", reason });
   });
 
-  it("passes the masked token, the raw cookie value, and the form field (form first, as Django)", async () => {
+  it("passes the masked token, the raw cookie value, and the form field (read only without the header)", async () => {
     const p = policy();
     const t = await tokenFor(p);
     expect((await decide(p, request("POST", { origin: APP, cookie: t.cookie, "x-csrftoken": t.token }))).verdict).toBe("token");
@@ -169,13 +169,35 @@ describe("tokens", () => {
     const form = { "content-type": "application/x-www-form-urlencoded" };
     const formField = vi.fn((name: string) => (name === "csrfmiddlewaretoken" ? t.token : undefined));
     expect((await decide(p, request("POST", { origin: APP, cookie: t.cookie, ...form }, { formField }))).verdict).toBe("token");
-    const wrongForm = await decide(p, request("POST", { origin: APP, cookie: t.cookie, "x-csrftoken": t.token, ...form }, { formField: () => "b".repeat(128) }));
+    const wrongForm = await decide(p, request("POST", { origin: APP, cookie: t.cookie, ...form }, { formField: () => "b".repeat(128) }));
     expect(wrongForm.reason).toBe("CSRF token from POST incorrect.");
-    // The form is never read for other methods or content types.
+    // The form is never read for other methods or content types, nor when the header carries the token.
     const notForm = vi.fn(() => "x");
+    expect((await decide(p, request("POST", { origin: APP, cookie: t.cookie, "x-csrftoken": t.token, ...form }, { formField: notForm }))).verdict).toBe("token");
     await decide(p, request("PUT", { origin: APP, cookie: t.cookie, "x-csrftoken": t.token, ...form }, { formField: notForm }));
     await decide(p, request("POST", { origin: APP, cookie: t.cookie, "x-csrftoken": t.token, "content-type": "application/json" }, { formField: notForm }));
     expect(notForm).not.toHaveBeenCalled();
+  });
+
+  it("answers 413 past maxFormBytes: on Content-Length without reading, or when the reader stops", async () => {
+    const p = policy({ maxFormBytes: 1000 });
+    const t = await tokenFor(p);
+    const form = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+    const unread = vi.fn(() => t.token);
+    const declared = await decide(p, request("POST", { cookie: t.cookie, ...form, "content-length": "1001" }, { formField: unread }));
+    expect(unread).not.toHaveBeenCalled();
+    expect(declared).toMatchObject({ action: "respond", code: "form-too-large", reason: "Form body larger than 1000 bytes (maxFormBytes)." });
+    expect(declared.response?.status).toBe(413);
+    const limits: number[] = [];
+    const streamed = await decide(p, request("POST", { cookie: t.cookie, ...form }, { formField: (_name, maxBytes) => (limits.push(maxBytes), FORM_TOO_LARGE) }));
+    expect(limits).toEqual([1000]);
+    expect(streamed.response?.status).toBe(413);
+    // At the limit the form is read; a refused Origin or a missing cookie never reads it.
+    expect((await decide(p, request("POST", { cookie: t.cookie, ...form, "content-length": "1000" }, { formField: () => t.token }))).verdict).toBe("token");
+    const never = vi.fn((): FormFieldValue => FORM_TOO_LARGE);
+    expect((await decide(p, request("POST", { origin: "https://evil.example", cookie: t.cookie, ...form }, { formField: never }))).response?.status).toBe(403);
+    expect((await decide(p, request("POST", { ...form }, { formField: never }))).response?.status).toBe(403);
+    expect(never).not.toHaveBeenCalled();
   });
 
   it("masks the token differently on every issue, over one cookie secret", async () => {

@@ -4,7 +4,16 @@ import type { CompiledCsrf } from "./compile.ts";
 import { cookieValues, serializeCookie } from "./cookie.ts";
 import type { TokenFormat } from "./token-format.ts";
 import { reasonFor, type CsrfRefusalCode, type TokenSource } from "./reasons.ts";
-import { acceptsJson, hasFormBody, ownOrigin, type CsrfRequest, type OwnOrigin } from "./request.ts";
+import {
+  acceptsJson,
+  declaredLengthOver,
+  FORM_TOO_LARGE,
+  hasFormBody,
+  ownOrigin,
+  type CsrfRequest,
+  type FormFieldValue,
+  type OwnOrigin,
+} from "./request.ts";
 import { constantTimeEqual, maskSecret } from "./token.ts";
 
 /** A response header crossgate sets: `[name, value]`. */
@@ -148,19 +157,25 @@ async function checkToken(compiled: CompiledCsrf, format: TokenFormat, request: 
     return refuseWithToken(compiled, request, problem === "length" ? "cookie-length" : "cookie-characters", {});
   }
 
-  // Django reads the form field first (POST only), then the header.
-  let token: string | undefined;
+  // The header first, so a body is read only when the token can be nowhere else (Django reads the
+  // form field first; either way the token must verify). Then the form field, POST form bodies only,
+  // read up to maxFormBytes: a larger declared or streamed body is refused with 413.
+  let token = request.header(compiled.headerName.toLowerCase());
   let source: TokenSource = { kind: "header", name: compiled.headerName };
-  if (request.formField !== undefined && hasFormBody(request)) {
+  if (token === undefined && request.formField !== undefined && hasFormBody(request)) {
+    if (declaredLengthOver(request.header("content-length"), compiled.maxFormBytes)) return formTooLarge(compiled, request);
+    let value: FormFieldValue;
     try {
-      token = await request.formField(compiled.formField);
+      value = await request.formField(compiled.formField, compiled.maxFormBytes);
     } catch {
-      token = undefined;
+      value = undefined;
     }
-    if (typeof token === "string" && token !== "") source = { kind: "form" };
-    else token = undefined;
+    if (value === FORM_TOO_LARGE) return formTooLarge(compiled, request);
+    if (typeof value === "string" && value !== "") {
+      token = value;
+      source = { kind: "form" };
+    }
   }
-  token ??= request.header(compiled.headerName.toLowerCase());
   if (token === undefined) return refuseWithToken(compiled, request, "token-missing", {});
   const problem = format.tokenProblem(token);
   if (problem !== undefined) return refuseWithToken(compiled, request, problem === "length" ? "token-length" : "token-characters", { source });
@@ -253,7 +268,19 @@ export async function tokenResponse(compiled: CompiledCsrf, request: CsrfRequest
   });
 }
 
-function refuse(compiled: CompiledCsrf, request: CsrfRequest, code: CsrfRefusalCode, detail: { value?: string | undefined; source?: TokenSource }, extra: readonly (readonly [string, string])[] = []): CsrfDecision {
+/** `413 Content Too Large` (RFC 9110 §15.5.14): the body the token would be in is over `maxFormBytes`. */
+function formTooLarge(compiled: CompiledCsrf, request: CsrfRequest): CsrfDecision {
+  return refuse(compiled, request, "form-too-large", { value: String(compiled.maxFormBytes) }, [], 413);
+}
+
+function refuse(
+  compiled: CompiledCsrf,
+  request: CsrfRequest,
+  code: CsrfRefusalCode,
+  detail: { value?: string | undefined; source?: TokenSource },
+  extra: readonly (readonly [string, string])[] = [],
+  status = 403,
+): CsrfDecision {
   const reason = reasonFor(code, detail);
   if (compiled.debug) {
     const hint = code === "cookie-missing" || code === "token-missing" ? exposureHint(compiled, request) : "";
@@ -262,14 +289,14 @@ function refuse(compiled: CompiledCsrf, request: CsrfRequest, code: CsrfRefusalC
   const json = acceptsJson(request);
   const body = json
     ? JSON.stringify({ error: "csrf_failed", reason })
-    : `Forbidden (CSRF verification failed. Request aborted.)\n\nReason: ${reason}\n`;
+    : `${status === 413 ? "Content Too Large" : "Forbidden"} (CSRF verification failed. Request aborted.)\n\nReason: ${reason}\n`;
   return Object.freeze({
     action: "respond",
     verdict: "refused",
     code,
     reason,
     response: Object.freeze({
-      status: 403,
+      status,
       headers: Object.freeze([
         ["Content-Type", json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"] as const,
         ["Cache-Control", "no-store"] as const,

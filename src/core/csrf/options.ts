@@ -119,6 +119,13 @@ export interface CsrfOptions {
    */
   readonly formField?: string;
   /**
+   * The largest form body the guard reads to find `formField`, in bytes. A larger `Content-Length`,
+   * or a streamed body that grows past it, is refused with `413` before more is read. Only read when
+   * the request is a form `POST` without the token header.
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxFormBytes?: number;
+  /**
    * Binds tokens to the session: a token issued for one session never verifies for another.
    * Strongly recommended for cookie-authenticated apps; rotate the token at login (`rotateCsrfToken`).
    * @default undefined (tokens are signed but bound to no session)
@@ -153,6 +160,8 @@ export const DEFAULT_CSRF_COOKIE_AGE_SECONDS = 60 * 60 * 24 * 7 * 52;
 export const DEFAULT_CSRF_COOKIE_NAME = "csrftoken";
 export const DEFAULT_CSRF_HEADER_NAME = "X-CSRFToken";
 export const DEFAULT_CSRF_FORM_FIELD = "csrfmiddlewaretoken";
+/** The default `maxFormBytes`: 1 MiB. */
+export const DEFAULT_MAX_FORM_BYTES = 1 << 20;
 /** The shortest `secret` accepted. */
 export const MIN_CSRF_SECRET_LENGTH = 32;
 
@@ -166,6 +175,7 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "cookie",
   "headerName",
   "formField",
+  "maxFormBytes",
   "sessionId",
   "exempt",
   "trustProxy",

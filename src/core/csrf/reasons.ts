@@ -14,7 +14,8 @@ export type CsrfRefusalCode =
   | "token-missing"
   | "token-length"
   | "token-characters"
-  | "token-incorrect";
+  | "token-incorrect"
+  | "form-too-large";
 
 /** Where the submitted token came from: the form field, or the named header. */
 export type TokenSource = { readonly kind: "form" } | { readonly kind: "header"; readonly name: string };
@@ -52,6 +53,9 @@ export function reasonFor(code: CsrfRefusalCode, detail: { value?: string | unde
       return `CSRF token from ${describeSource(detail.source)} has invalid characters.`;
     case "token-incorrect":
       return `CSRF token from ${describeSource(detail.source)} incorrect.`;
+    case "form-too-large":
+      // Not a Django reason: Django answers RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE) with a 400.
+      return `Form body larger than ${detail.value ?? "the limit"} bytes (maxFormBytes).`;
   }
 }
 

@@ -17,9 +17,26 @@ export interface CsrfRequest extends RequestView {
   readonly authority?: string;
   /**
    * Reads one field of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`)
-   * without consuming it for the app. Only called for `POST` with a form content type.
+   * without consuming it for the app, reading at most `maxBytes` bytes: past them it stops reading
+   * and returns `FORM_TOO_LARGE`. Only called for `POST` with a form content type, when the token
+   * header is absent and the `Content-Length` (if any) is within `maxBytes`.
    */
-  formField?(name: string): string | undefined | Promise<string | undefined>;
+  formField?(name: string, maxBytes: number): FormFieldValue | Promise<FormFieldValue>;
+}
+
+/** What `CsrfRequest.formField` returns when the body is larger than the limit it was given. */
+export const FORM_TOO_LARGE: unique symbol = Symbol.for("crossgate.csrf-form-too-large");
+
+/** A form field's value, `undefined` when absent, or `FORM_TOO_LARGE`. */
+export type FormFieldValue = string | undefined | typeof FORM_TOO_LARGE;
+
+/**
+ * Whether the declared `Content-Length` is over `maxBytes` (RFC 9110 §8.6; a malformed value
+ * is left to the streaming limit).
+ */
+export function declaredLengthOver(contentLength: string | undefined, maxBytes: number): boolean {
+  if (contentLength === undefined || !/^\s*\d+\s*$/.test(contentLength)) return false;
+  return Number(contentLength) > maxBytes;
 }
 
 /** The server's own origin as the browser sees it, and whether the request arrived over HTTPS. */
