@@ -9,8 +9,9 @@
 //   });
 import { afterAll, beforeAll, describe } from "vitest";
 import { allBrowsers, browserIsMissingLocally, type BrowserName } from "./harness/availability.ts";
-import { launchChromium, type ChromiumOptions } from "./harness/chromium.ts";
-import { launchFirefox, type FirefoxOptions } from "./harness/firefox.ts";
+import { launchChromium } from "./harness/chromium.ts";
+import { launchFirefox } from "./harness/firefox.ts";
+import type { LaunchOptionsShape } from "./harness/launch-shape.ts";
 import type { BrowserSession, HarnessBrowser } from "./harness/session.ts";
 
 export {
@@ -25,10 +26,17 @@ export {
 export { chromiumArgs, launchChromium, type ChromiumOptions } from "./harness/chromium.ts";
 export { launchFirefox, type FirefoxOptions } from "./harness/firefox.ts";
 export { startLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from "./harness/loopback-server.ts";
+export {
+  makeTestCertificate,
+  namedSitesLaunchOptions,
+  opensslAvailable,
+  startNamedSitesServer,
+  type NamedSitesServer,
+} from "./harness/named-sites.ts";
 export type { BrowserMessage, BrowserSession, HarnessBrowser } from "./harness/session.ts";
 
 /** Launch options for either browser; each launcher reads its own fields. */
-export interface LaunchOptions extends ChromiumOptions, FirefoxOptions {}
+export type LaunchOptions = LaunchOptionsShape;
 
 /** Launches the named browser. */
 export function launchBrowser(name: BrowserName, options: LaunchOptions = {}): Promise<HarnessBrowser> {

@@ -49,7 +49,7 @@ export const COOKIE_BEHAVIOUR_TABLE: readonly CookieBehaviourRow[] = [
   { browser: "safari", behaviour: "noneRequiresSecure", value: true, verifiedOn: SAFARI, source: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag)" },
 
   { browser: "chromium", behaviour: "partitionedRequiresSecure", value: true, verifiedOn: CHROMIUM, source: "CHIPS (a Partitioned cookie must be Secure); https://developers.google.com/privacy-sandbox/cookies/chips" },
-  { browser: "firefox", behaviour: "partitionedRequiresSecure", value: false, verifiedOn: FIREFOX, source: "Firefox stores a Partitioned cookie without Secure (measured); https://developer.mozilla.org/docs/Web/Privacy/Guides/Privacy_sandbox/Partitioned_cookies" },
+  { browser: "firefox", behaviour: "partitionedRequiresSecure", value: true, verifiedOn: FIREFOX, source: "CHIPS (a Partitioned cookie must be Secure); https://developer.mozilla.org/docs/Web/Privacy/Guides/Privacy_sandbox/Partitioned_cookies" },
   { browser: "safari", behaviour: "partitionedRequiresSecure", value: false, verifiedOn: SAFARI, source: "WebKit does not implement CHIPS (webkit.org/b/292975): the attribute is ignored" },
 
   { browser: "chromium", behaviour: "loopbackHttpIsSecure", value: true, verifiedOn: CHROMIUM, source: "Secure Contexts §3.2 (loopback is potentially trustworthy); https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure" },

@@ -37,7 +37,7 @@ describe("predictCookie", () => {
     ["same site, __secure- lower case", A_APP, API, "__secure-sid=1", all("dropped:secure-prefix")],
     ["same site, expired by Max-Age", A_APP, API, "sid=1; Max-Age=0", all("dropped:expired")],
     ["same site, expired by Expires", A_APP, API, "sid=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT", all("dropped:expired")],
-    ["same site, Partitioned without Secure", A_APP, API, "sid=1; Partitioned", ["dropped:partitioned-without-secure", "sent:first-party", "sent:first-party"]],
+    ["same site, Partitioned without Secure", A_APP, API, "sid=1; Partitioned", ["dropped:partitioned-without-secure", "dropped:partitioned-without-secure", "sent:first-party"]],
     ["Path not covering the next request", A_APP, API, "sid=1; Path=/auth", all("stored:path-not-matching"), "https://api.site-a.test/items"],
     ["default path is the response's directory", A_APP, "https://api.site-a.test/auth/login", "sid=1", all("stored:path-not-matching"), "https://api.site-a.test/items"],
     ["host-only cookie, next request to a sibling", A_APP, API, "sid=1", all("stored:host-not-matching"), "https://www.site-a.test/x"],

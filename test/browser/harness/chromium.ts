@@ -28,6 +28,10 @@ export interface ChromiumOptions {
    * @default false (incognito-like contexts, third-party cookies blocked)
    */
   readonly thirdPartyCookies?: boolean;
+  /** More command-line flags, e.g. `--host-resolver-rules=MAP *.test 127.0.0.1`. @default [] */
+  readonly extraArgs?: readonly string[];
+  /** Accept any TLS certificate (a certificate made at test time). @default false */
+  readonly acceptInsecureCerts?: boolean;
 }
 
 function sessionOnPage(context: BrowserContext, page: Page, closeContext: boolean): BrowserSession {
@@ -72,11 +76,15 @@ function profileAllowingThirdPartyCookies(): string {
 /** Launches Chromium once (per test file); `newSession()` gives each test a fresh context and page. */
 export async function launchChromium(options: ChromiumOptions = {}): Promise<HarnessBrowser> {
   assertBrowserInstalled("chromium");
-  const launchOptions = { executablePath: browserExecutables.chromium, args: [...chromiumArgs] };
+  const insecure = options.acceptInsecureCerts === true;
+  const launchOptions = {
+    executablePath: browserExecutables.chromium,
+    args: [...chromiumArgs, ...(options.extraArgs ?? []), ...(insecure ? ["--ignore-certificate-errors"] : [])],
+  };
 
   if (options.thirdPartyCookies) {
     const profileDir = profileAllowingThirdPartyCookies();
-    const context = await chromium.launchPersistentContext(profileDir, launchOptions);
+    const context = await chromium.launchPersistentContext(profileDir, { ...launchOptions, ignoreHTTPSErrors: insecure });
     return {
       name: "chromium",
       async newSession() {
@@ -94,7 +102,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Har
   return {
     name: "chromium",
     async newSession() {
-      const context = await browser.newContext();
+      const context = await browser.newContext({ ignoreHTTPSErrors: insecure });
       return sessionOnPage(context, await context.newPage(), true);
     },
     async close() {

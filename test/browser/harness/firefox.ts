@@ -10,6 +10,8 @@ export interface FirefoxOptions {
    * @default {} (puppeteer's test profile; third-party cookies partitioned)
    */
   readonly extraPrefsFirefox?: Readonly<Record<string, unknown>>;
+  /** Accept any TLS certificate (a certificate made at test time). @default false */
+  readonly acceptInsecureCerts?: boolean;
 }
 
 function sessionOnPage(context: BrowserContext, page: Page): BrowserSession {
@@ -51,6 +53,7 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Harne
     executablePath: browserExecutables.firefox,
     headless: true,
     extraPrefsFirefox: { ...options.extraPrefsFirefox },
+    acceptInsecureCerts: options.acceptInsecureCerts === true,
   });
   return {
     name: "firefox",
