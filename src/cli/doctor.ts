@@ -11,6 +11,7 @@ import type { Transport } from "../doctor/engine.ts";
 import { EXIT, stylerFor, type CliIo } from "./io.ts";
 
 export const DOCTOR_USAGE = `Usage: crossgate doctor <url> --origin <origin> [options]
+       crossgate doctor <url> --page <page url> [options]
        crossgate doctor --from-browser-error '<console message>' [options]
 
 Replays a cross-origin request exactly as a browser makes it (preflight, request, redirects)
@@ -18,6 +19,9 @@ and explains whether the browser would let the page read the response, and why n
 
 Options:
   -o, --origin <origin>            The page's origin, e.g. http://localhost:5173
+      --page <url>                 The page making the request: read its Content-Security-Policy
+                                   (connect-src) and where it is served; its origin is the default
+                                   --origin
   -X, --method <method>            Request method (default GET)
   -H, --header 'Name: value'       A header the script sets (repeatable)
       --credentials                The script uses credentials: "include"
@@ -48,6 +52,7 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
       strict: true,
       options: {
         origin: { type: "string", short: "o" },
+        page: { type: "string" },
         method: { type: "string", short: "X" },
         header: { type: "string", short: "H", multiple: true },
         credentials: { type: "boolean" },
@@ -102,14 +107,23 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
       ...(values.credentials === true ? { credentials: true } : {}),
     });
     if (!rebuilt.ok) return usage(io, rebuilt.problems, json);
-    input = rebuilt.input;
+    input = values.page !== undefined ? { ...rebuilt.input, page: values.page } : rebuilt.input;
     browserRule = message.rule;
     for (const note of rebuilt.notes) inputWarnings.push({ id: "input-assumed", message: note });
   } else {
     const url = positionals[0];
     if (url === undefined) return usage(io, ["Missing the URL to check."], json);
-    if (values.origin === undefined) return usage(io, ["Missing --origin <the page's origin>, e.g. --origin http://localhost:5173."], json);
-    input = { url, origin: values.origin, method: values.method ?? "GET", headers, credentials: values.credentials === true };
+    if (values.origin === undefined && values.page === undefined) {
+      return usage(io, ["Missing --origin <the page's origin>, e.g. --origin http://localhost:5173 (or --page <the page's URL>)."], json);
+    }
+    input = {
+      url,
+      ...(values.origin !== undefined ? { origin: values.origin } : {}),
+      ...(values.page !== undefined ? { page: values.page } : {}),
+      method: values.method ?? "GET",
+      headers,
+      credentials: values.credentials === true,
+    };
   }
 
   const options: DoctorOptions = {

@@ -8,9 +8,11 @@ import { fixFor } from "./fixes.ts";
 import { getHeader, hasHeader, type HeaderPair } from "./http-tokens.ts";
 import { browserMessages } from "./messages.ts";
 import { includesCredentials, originOf, serializeRequestOrigin } from "./origin.ts";
+import { pageBlockerFor, reportOnlyWarnings, type PageBlocker, type PageContext } from "./page-blockers.ts";
 import { preflightCacheOf } from "./preflight-cache.ts";
 import { corsCheckAsCheck, isRedirectStatus, preflightCheck } from "./preflight-check.ts";
-import type { Check, CsrfReadability, DoctorReport, DoctorRequest, Failure, PreflightCache, Step, Warning } from "./report.ts";
+import type { AddressSpace } from "../client/address-space.ts";
+import type { Check, CsrfReadability, DoctorReport, DoctorRequest, Failure, PageReport, PreflightCache, Step, Warning } from "./report.ts";
 import { RULE_SUMMARIES } from "./rules.ts";
 import { preflightNeed } from "./safelist.ts";
 import { secFetchHeaders } from "./sec-fetch.ts";
@@ -21,6 +23,8 @@ export interface WireRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: readonly HeaderPair[];
+  /** Read this many bytes of the body instead of the first kilobyte (the page read needs its `<head>`). */
+  readonly bodyLimit?: number;
 }
 
 /** One HTTP response: status, headers as received (repeats kept), and the start of the body. */
@@ -51,6 +55,16 @@ export interface DiagnoseOptions {
   readonly strict?: boolean;
   /** Warnings found while reading the input, put first in the report. @default [] */
   readonly inputWarnings?: readonly Warning[];
+  /**
+   * The page the request comes from: its URL, Content-Security-Policy and address space. Mixed
+   * content is always checked (from the origin when no page is given); CSP and Local Network
+   * Access only when the page was read. @default the origin, with no policy
+   */
+  readonly page?: PageContext;
+  /** What the page read showed, copied into the report. @default none */
+  readonly pageReport?: PageReport;
+  /** The address space the request's host resolved to. @default judged from the host literal */
+  readonly targetAddressSpace?: AddressSpace;
 }
 
 /** The most redirects a fetch follows. See Fetch standard, "HTTP-redirect fetch" step 7. */
@@ -78,6 +92,8 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   let finalResponse: WireResponse | null = null;
   let finalCors: CorsCheckResult | null = null;
   let everPreflighted = false;
+  let pageFailure: { blocker: PageBlocker; step: number } | null = null;
+  const page: PageContext | null = options.page ?? (request.origin === "null" ? null : { url: `${request.origin}/`, policies: [] });
 
   const attempt = async (wire: WireRequest): Promise<WireResponse | { error: string }> => {
     try {
@@ -95,6 +111,23 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
     const tainted = requestOrigin === "null" && request.origin !== "null";
     const fetchMetadata = secFetchHeaders(request.origin, urls);
     const originNote = tainted ? ["Origin is null: the request was redirected from one origin to another (Fetch standard, redirect-taint)."] : [];
+
+    // Fetch standard, main fetch step 7: mixed content and the page's CSP block the request before
+    // any byte is sent, preflight included, on every hop.
+    const blocker = page === null ? null : pageBlockerFor(page, current, hop, hop === 0 ? options.targetAddressSpace : undefined);
+    if (blocker !== null) {
+      steps.push({
+        kind: "actual",
+        hop,
+        request: { method, url: current.href, headers: [] },
+        response: null,
+        mode: sameOrigin ? "same-origin" : "cors",
+        checks: [{ id: "page-policy", ok: false, detail: blocker.detail }],
+        notes: ["Not sent: the browser blocks it in the page, before any network request (no preflight either)."],
+      });
+      pageFailure = { blocker, step: steps.length - 1 };
+      break;
+    }
 
     if (!sameOrigin) {
       tainting = "cors";
@@ -250,12 +283,15 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   }
 
   // ------------------------------------------------------------- the report
-  const allowed = failure === null;
+  const allowed = failure === null && pageFailure === null;
   const finalStep = steps[steps.length - 1];
   const finalUrl = finalStep?.request.url ?? request.url;
 
   let failureReport: Failure | null = null;
-  if (failure !== null) {
+  if (pageFailure !== null) {
+    const { blocker } = pageFailure;
+    failureReport = { rule: blocker.rule, step: pageFailure.step, summary: blocker.summary, detail: blocker.detail, messages: blocker.messages, fix: blocker.fix };
+  } else if (failure !== null) {
     const failedStep = steps[failure.step] as Step;
     failureReport = {
       rule: failure.finding.rule,
@@ -310,6 +346,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   if (finalCors !== null) warnings.push(...varyWarnings(finalResponse));
   warnings.push(...maxAgeWarnings(preflightCache));
   warnings.push(...nullOriginWarnings(steps, request.origin));
+  if (page !== null) warnings.push(...reportOnlyWarnings(page, new URL(request.url)));
 
   if (allowed && finalCors !== null && finalResponse !== null && finalResponse.status < 400 && options.errorProbe !== false) {
     warnings.push(...(await errorProbe(new URL(finalUrl), request, urls, send)));
@@ -317,8 +354,8 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
 
   return {
     version: 1,
-    verdict: failure === null ? "allowed" : failure.finding.rule === "network-error" ? "error" : "blocked",
-    rule: failure?.finding.rule ?? null,
+    verdict: pageFailure !== null ? "blocked" : failure === null ? "allowed" : failure.finding.rule === "network-error" ? "error" : "blocked",
+    rule: pageFailure?.blocker.rule ?? failure?.finding.rule ?? null,
     request,
     preflight: { needed: everPreflighted || (firstNeed.needed && originOf(new URL(request.url)) !== request.origin), reasons: firstNeed.reasons },
     steps,
@@ -327,6 +364,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
     preflightCache,
     csrf,
     warnings,
+    ...(options.pageReport !== undefined ? { page: options.pageReport } : {}),
   };
 }
 

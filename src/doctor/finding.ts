@@ -1,12 +1,12 @@
 import type { CorsCheckRule } from "./cors-check.ts";
-import type { RuleId } from "./rules.ts";
+import type { CorsRuleId } from "./rules.ts";
 
 /**
  * A failed rule with the values the browsers' messages and the fixes quote.
  * Only the fields the rule needs are set.
  */
 export interface Finding {
-  readonly rule: RuleId;
+  readonly rule: CorsRuleId;
   /** One or two sentences: this case, with the values seen. */
   readonly detail: string;
   /** The status of the failing response. */

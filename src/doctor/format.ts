@@ -1,5 +1,6 @@
 // The doctor's report as text for people: each step, the verdict, what each browser prints, the
 // fix and the extra findings. Pure; colour comes from the `Styler` the caller passes.
+import { isPageRule, PAGE_FIX_LABELS } from "./page-blockers.ts";
 import type { DoctorReport, Step } from "./report.ts";
 
 /** Wraps text in a style; the identity for plain output. */
@@ -55,13 +56,19 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
     out.push("");
     out.push(style.bold("Fix"));
     out.push(`  ${failure.fix.summary}`);
-    out.push("  crossgate:");
+    const labels = isPageRule(failure.rule) ? PAGE_FIX_LABELS[failure.rule] : { crossgate: "crossgate:", django: "django-cors-headers:" };
+    out.push(`  ${labels.crossgate}`);
     out.push(...failure.fix.crossgate.split("\n").map((line) => `    ${style.cyan(line)}`));
-    out.push("  django-cors-headers:");
+    out.push(`  ${labels.django}`);
     out.push(...failure.fix.django.split("\n").map((line) => `    ${style.cyan(line)}`));
   }
 
   const extra: string[] = [];
+  if (report.page !== undefined) {
+    const page = report.page;
+    const policies = page.policies.map((p) => `${p.source === "meta" ? "<meta>" : p.source === "report-only" ? "report-only" : "header"} "${p.text}"`);
+    extra.push(`  Page ${page.url}${page.status === null ? " (not read)" : ` (${page.status})`}: ${policies.length > 0 ? `Content-Security-Policy ${policies.join("; ")}` : "no Content-Security-Policy"}`);
+  }
   if (report.exposedHeaders !== null) {
     extra.push(`  Readable by scripts: ${report.exposedHeaders.readable.join(", ") || "(none)"}`);
     if (report.exposedHeaders.hidden.length > 0) {

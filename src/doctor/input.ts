@@ -8,8 +8,16 @@ import { isForbiddenMethod, isForbiddenRequestHeader, normalizeMethod } from "./
 export interface DoctorInput {
   /** The URL the page fetches. */
   readonly url: string | URL;
-  /** The page's origin, e.g. `"https://app.example.com"` (a full page URL is reduced to its origin). */
-  readonly origin: string;
+  /**
+   * The page's origin, e.g. `"https://app.example.com"` (a full page URL is reduced to its origin).
+   * Required unless `page` is given, whose origin it then defaults to.
+   */
+  readonly origin?: string;
+  /**
+   * The page the request comes from. The doctor reads it for its Content-Security-Policy (headers
+   * and `<meta>`) and where it is served from. @default none: only the origin is known
+   */
+  readonly page?: string | URL;
   /** @default "GET" */
   readonly method?: string;
   /** Headers the script sets, as pairs, a record, or `"Name: value"` lines. @default none */
@@ -19,7 +27,7 @@ export interface DoctorInput {
 }
 
 export type NormalizedInput =
-  | { readonly ok: true; readonly request: DoctorRequest; readonly warnings: readonly Warning[] }
+  | { readonly ok: true; readonly request: DoctorRequest; readonly warnings: readonly Warning[]; readonly pageUrl?: string }
   | { readonly ok: false; readonly problems: readonly string[] };
 
 /** A value standing for a secret the user did not paste (as printed by crossgate's client). */
@@ -42,9 +50,25 @@ export function normalizeDoctorInput(input: DoctorInput): NormalizedInput {
     problems.push(`The URL ${JSON.stringify(String(input.url))} is not an absolute URL (e.g. https://api.example.com/items).`);
   }
 
-  const origin = normalizeOrigin(input.origin);
-  if (origin === null) {
-    problems.push(`The origin ${JSON.stringify(input.origin)} is not an origin (e.g. https://app.example.com, or null).`);
+  let pageUrl: URL | undefined;
+  if (input.page !== undefined) {
+    try {
+      pageUrl = new URL(String(input.page));
+      if (pageUrl.protocol !== "http:" && pageUrl.protocol !== "https:") throw new TypeError("not http(s)");
+      pageUrl.hash = "";
+    } catch {
+      problems.push(`The page ${JSON.stringify(String(input.page))} is not an absolute http(s) URL (e.g. http://localhost:5173/).`);
+      pageUrl = undefined;
+    }
+  }
+  const givenOrigin = input.origin ?? pageUrl?.origin;
+  const origin = givenOrigin === undefined ? null : normalizeOrigin(givenOrigin);
+  if (givenOrigin === undefined) {
+    if (input.page === undefined) problems.push("Missing the page's origin (e.g. http://localhost:5173), or the page itself.");
+  } else if (origin === null) {
+    problems.push(`The origin ${JSON.stringify(givenOrigin)} is not an origin (e.g. https://app.example.com, or null).`);
+  } else if (pageUrl !== undefined && origin !== pageUrl.origin) {
+    problems.push(`The origin ${origin} is not the page's (${pageUrl.origin}); leave the origin out with a page, or give the page that makes the request.`);
   }
 
   const rawMethod = input.method ?? "GET";
@@ -91,6 +115,7 @@ export function normalizeDoctorInput(input: DoctorInput): NormalizedInput {
     ok: true,
     request: { url: url.href, origin, method, headers, credentials: input.credentials === true },
     warnings,
+    ...(pageUrl !== undefined ? { pageUrl: pageUrl.href } : {}),
   };
 }
 

@@ -1,10 +1,13 @@
 // The doctor's I/O: sends each request with node:http / node:https so that exactly the headers a
 // browser would send go out (no cookies, no automatic redirects), and runs the engine.
+import { lookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import { diagnose, type Transport, type WireRequest, type WireResponse } from "./engine.ts";
 import type { HeaderPair } from "./http-tokens.ts";
+import { addressSpaceOfHost, type AddressSpace } from "../client/address-space.ts";
 import { normalizeDoctorInput, type DoctorInput } from "./input.ts";
+import { readPage } from "./page-reader.ts";
 import type { DoctorReport } from "./report.ts";
 
 /** How requests are sent. */
@@ -48,11 +51,46 @@ export async function doctor(input: DoctorInput, options: DoctorOptions = {}): P
   const normalized = normalizeDoctorInput(input);
   if (!normalized.ok) throw new DoctorUsageError(normalized.problems);
   const transport = options.transport ?? httpTransport(options);
-  return diagnose(normalized.request, transport, {
+  const diagnoseOptions = {
     errorProbe: options.errorProbe ?? true,
     strict: options.strict === true,
     inputWarnings: normalized.warnings,
+  };
+  if (normalized.pageUrl === undefined) return diagnose(normalized.request, transport, diagnoseOptions);
+
+  const page = await readPage(normalized.pageUrl, transport);
+  const pageHost = new URL(page.url).hostname;
+  const [pageSpace, targetSpace] = await Promise.all([resolvedAddressSpace(pageHost), resolvedAddressSpace(new URL(normalized.request.url).hostname)]);
+  return diagnose(normalized.request, transport, {
+    ...diagnoseOptions,
+    inputWarnings: [...normalized.warnings, ...page.warnings],
+    page: { url: page.url, policies: page.policies, addressSpace: pageSpace },
+    pageReport: page.report,
+    targetAddressSpace: targetSpace,
   });
+}
+
+/**
+ * The address space `host` resolves to (Local Network Access decides on the resolved address, not
+ * the name); the host literal's own space when it does not resolve within a second.
+ */
+async function resolvedAddressSpace(host: string): Promise<AddressSpace> {
+  const literal = addressSpaceOfHost(host);
+  if (literal === "loopback" || /^[\d.]+$|:/.test(host)) return literal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const resolved = await Promise.race([
+      lookup(host.replace(/^\[|\]$/g, "")),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 1000);
+      }),
+    ]);
+    return resolved === undefined ? literal : addressSpaceOfHost(resolved.address);
+  } catch {
+    return literal;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const BODY_PREVIEW_BYTES = 1024;
@@ -92,19 +130,20 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       req.on("error", (error) => finish(() => reject(error)));
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
+        const limit = request.bodyLimit ?? BODY_PREVIEW_BYTES;
         let size = 0;
         const done = () =>
           finish(() =>
             resolve({
               status: res.statusCode ?? 0,
               headers: pairs(res.rawHeaders),
-              bodyPreview: Buffer.concat(chunks).subarray(0, BODY_PREVIEW_BYTES).toString("utf8"),
+              bodyPreview: Buffer.concat(chunks).subarray(0, limit).toString("utf8"),
             }),
           );
         res.on("data", (chunk: Buffer) => {
-          if (size < BODY_PREVIEW_BYTES) chunks.push(chunk);
+          if (size < limit) chunks.push(chunk);
           size += chunk.length;
-          if (size >= BODY_PREVIEW_BYTES) {
+          if (size >= limit) {
             done();
             res.destroy();
           }

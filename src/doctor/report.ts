@@ -36,7 +36,8 @@ export type CheckId =
   | "allow-credentials"
   | "allow-methods"
   | "allow-headers"
-  | "redirect-location";
+  | "redirect-location"
+  | "page-policy";
 
 /** What was sent and received in one request of the exchange. */
 export interface Step {
@@ -100,7 +101,9 @@ export type WarningId =
   | "allow-origin-null"
   | "method-case"
   | "input-assumed"
-  | "browser-reported-other-rule";
+  | "browser-reported-other-rule"
+  | "csp-report-only"
+  | "page-not-read";
 
 export interface Warning {
   readonly id: WarningId;
@@ -137,6 +140,16 @@ export interface CsrfReadability {
   readonly bodyPreview: string | null;
 }
 
+/** The page the request comes from, when the doctor read it (`--page`). */
+export interface PageReport {
+  /** The page URL fetched (after redirects). */
+  readonly url: string;
+  /** Its status, or null when it could not be read. */
+  readonly status: number | null;
+  /** The Content-Security-Policy policies it delivers: header, report-only header, or `<meta>`. */
+  readonly policies: readonly { readonly source: "header" | "meta" | "report-only"; readonly text: string }[];
+}
+
 /** The doctor's full report. Field meanings never change within a `version`. */
 export interface DoctorReport {
   readonly version: 1;
@@ -158,4 +171,6 @@ export interface DoctorReport {
   /** Null unless the request is unsafe, credentialed and reached the server. */
   readonly csrf: CsrfReadability | null;
   readonly warnings: readonly Warning[];
+  /** Present when the page itself was read (`--page`). */
+  readonly page?: PageReport;
 }

@@ -1,7 +1,12 @@
 // The names of every way a browser refuses a cross-origin request, one id per failing rule.
 
-/** A failing CORS rule: the stable id the doctor reports, tests assert and docs explain. */
-export type RuleId =
+import type { PageRuleId } from "./page-blockers.ts";
+
+/** A failing rule: the stable id the doctor reports, tests assert and docs explain. */
+export type RuleId = CorsRuleId | PageRuleId;
+
+/** A failing CORS rule, found in a response (or in the absence of one). */
+export type CorsRuleId =
   // CORS check (every CORS response: preflight, redirect and final). Fetch standard, "CORS check".
   | "missing-allow-origin"
   | "multiple-allow-origin"
@@ -47,6 +52,10 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   "redirect-with-credentials": "A redirect points to a URL with a username or password.",
   "redirect-limit-exceeded": "The request was redirected more than 20 times.",
   "network-error": "No HTTP response arrived (DNS, connection, TLS or timeout).",
+  // Blocked by the page's context before CORS applies. Fetch standard, main fetch step 7.
+  "mixed-content": "An https page fetches an http URL: the browser blocks it as mixed content before sending it.",
+  "csp-connect-src": "The page's Content-Security-Policy (connect-src, or default-src) does not allow connecting to this URL.",
+  "local-network-access": "A page on a more public address asks for a more private one (Local Network Access): the browser gates it.",
 };
 
 /** Every rule id, in the order of the list above. */
