@@ -9,10 +9,11 @@ import {
   refusalIsAboutTheToken,
 } from "./csrf-token.ts";
 import { startDeadline, type Deadline } from "./deadline.ts";
+import { watchCspViolations } from "./csp-violations.ts";
 import { diagnoseFetchFailure, isFetchNetworkFailure } from "./diagnose.ts";
 import { CrossgateClientError, HttpError, ParseError, TimeoutError } from "./errors.ts";
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from "./options.ts";
-import { pageOrigin, readPageCookie } from "./page.ts";
+import { pageOrigin, pageURL, readPageCookie } from "./page.ts";
 import { joinURL, originOf } from "./urls.ts";
 
 /** Per-call options. */
@@ -105,10 +106,12 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
     deadline: Deadline,
     spelling: Map<string, string>,
   ): Promise<Response> {
+    const csp = watchCspViolations(url);
     try {
       return await resolved.fetch(url, { ...init, signal: deadline.signal });
     } catch (error) {
       if (deadline.signal.aborted || !isFetchNetworkFailure(error)) throw error;
+      const cspViolation = await csp?.settle();
       const diagnosis = await diagnoseFetchFailure(
         {
           url,
@@ -117,13 +120,17 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
           headerSpelling: spelling,
           credentials: init.credentials === "include",
           origin: pageOrigin(),
+          pageURL: pageURL(),
           fetch: resolved.fetch,
           signal: deadline.signal,
+          ...(cspViolation !== undefined ? { cspViolation } : {}),
         },
         error,
       );
       if (deadline.signal.aborted) throw deadline.signal.reason;
       throw diagnosis;
+    } finally {
+      csp?.stop();
     }
   }
 

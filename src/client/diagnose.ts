@@ -2,6 +2,7 @@
 // JavaScript only ever sees a bare TypeError for CORS refusals, DNS/TLS failures, offline, mixed
 // content and Local Network Access denials alike (Fetch standard, main fetch: "network error").
 import { addressSpaceOfHost, isLocalNetworkRequest } from "./address-space.ts";
+import type { CspViolation } from "./csp-violations.ts";
 import { boundedSignal } from "./deadline.ts";
 import { doctorCommand, type ReplayedRequest } from "./doctor-command.ts";
 import { CorsError, NetworkError, type ProbableCause } from "./errors.ts";
@@ -58,6 +59,8 @@ export interface FailureContext extends ReplayedRequest {
   readonly signal: AbortSignal;
   /** Upper bound for the probe alone. @default 5000 */
   readonly probeTimeoutMs?: number;
+  /** The page's own Content-Security-Policy blocked the request (its `securitypolicyviolation` event). */
+  readonly cspViolation?: CspViolation;
 }
 
 /** Classifies fetch's TypeError for `request`, probing the host when that can tell causes apart. */
@@ -65,7 +68,11 @@ export async function diagnoseFetchFailure(request: FailureContext, cause: TypeE
   const url = new URL(request.url);
   const origin = request.origin;
   let probableCause: ProbableCause;
-  if (isMixedContent(origin, url)) {
+  const csp = request.cspViolation;
+  if (csp !== undefined) {
+    // The page's policy blocked it before sending; a probe would be blocked the same way.
+    probableCause = "content-security-policy";
+  } else if (isMixedContent(origin, url)) {
     // Blocked before any byte is sent; a probe would be blocked the same way.
     probableCause = "mixed-content";
   } else if (origin === undefined || url.origin === origin) {
@@ -83,8 +90,10 @@ export async function diagnoseFetchFailure(request: FailureContext, cause: TypeE
     method: request.method,
     origin,
     probableCause,
-    doctorCommand: doctorCommand(request),
+    // With --page the doctor reads the policy the browser applied; otherwise the origin is enough.
+    doctorCommand: doctorCommand(csp !== undefined ? request : { ...request, pageURL: undefined }),
     cause,
+    ...(csp !== undefined ? { contentSecurityPolicy: csp } : {}),
   };
   return probableCause === "cors" ? new CorsError(context) : new NetworkError(context);
 }

@@ -54,6 +54,8 @@ export interface ReplayedRequest {
   readonly credentials: boolean;
   /** The page origin, if any. */
   readonly origin: string | undefined;
+  /** The page's URL: replayed with `--page` when the page itself is the suspect (its CSP). */
+  readonly pageURL?: string | undefined;
 }
 
 /**
@@ -63,7 +65,8 @@ export interface ReplayedRequest {
  */
 export function doctorCommand(request: ReplayedRequest): string {
   const parts = ["npx", "crossgate", "doctor", shellQuote(request.url)];
-  if (request.origin !== undefined) parts.push("--origin", shellQuote(request.origin));
+  if (request.pageURL !== undefined) parts.push("--page", shellQuote(request.pageURL));
+  else if (request.origin !== undefined) parts.push("--origin", shellQuote(request.origin));
   parts.push("--method", shellQuote(request.method));
   for (const [name, value] of request.headers) {
     if (isCorsSafelistedRequestHeader(name, value)) continue;

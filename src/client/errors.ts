@@ -8,12 +8,15 @@ export type ClientErrorCode = "http_error" | "cors_blocked" | "network_error" | 
 /**
  * What most probably made `fetch` reject with its opaque `TypeError`:
  * - `"cors"`: the server answered (a no-cors probe reached it) but its CORS headers refused this request;
+ * - `"content-security-policy"`: the page's own Content-Security-Policy (`connect-src`, or
+ *   `default-src`) does not allow the URL; the browser blocked it before sending, and the fix is on
+ *   the server that serves the page;
  * - `"mixed-content"`: an https page asked for an http URL, which the browser blocks before sending;
  * - `"local-network-access"`: a page asked for a more private address (public → local/loopback),
  *   which browsers gate behind a permission prompt;
  * - `"unreachable"`: no answer at all (server down, wrong host or port, DNS, TLS, offline).
  */
-export type ProbableCause = "cors" | "mixed-content" | "local-network-access" | "unreachable";
+export type ProbableCause = "cors" | "content-security-policy" | "mixed-content" | "local-network-access" | "unreachable";
 
 /** Base class of every error the client throws (except a caller's own abort reason, rethrown as is). */
 export abstract class CrossgateClientError extends Error {
@@ -70,9 +73,11 @@ export interface FetchFailureContext {
   readonly doctorCommand: string;
   /** The `TypeError` fetch rejected with. */
   readonly cause: unknown;
+  /** For `"content-security-policy"`: the directive and the policy that blocked the request. */
+  readonly contentSecurityPolicy?: { readonly directive: string; readonly policy: string };
 }
 
-const causeText: Record<ProbableCause, string> = {
+const causeText: Record<Exclude<ProbableCause, "content-security-policy">, string> = {
   cors:
     "the server is reachable but the browser blocked the response by CORS policy " +
     "(its Access-Control-Allow-* headers do not allow this origin, method, header or credentials); " +
@@ -86,10 +91,26 @@ const causeText: Record<ProbableCause, string> = {
     "the server did not answer (it is down, or the host, port, DNS, TLS certificate or connection is wrong)",
 };
 
+function cspText(context: FetchFailureContext): string {
+  const directive = context.contentSecurityPolicy?.directive ?? "connect-src";
+  let target = context.url;
+  try {
+    target = new URL(context.url).origin;
+  } catch {
+    // keep the URL as given
+  }
+  return (
+    `the page's own Content-Security-Policy blocks connecting to ${target} ("${directive}"), so the browser never sent it. ` +
+    `Add ${target} to connect-src in the Content-Security-Policy that the page's server sends (a header or a <meta> tag); ` +
+    "the fix is on the page's server, not in the API's CORS settings"
+  );
+}
+
 function fetchFailureMessage(context: FetchFailureContext): string {
   const from = context.origin === undefined ? "" : ` from ${context.origin}`;
+  const cause = context.probableCause === "content-security-policy" ? cspText(context) : causeText[context.probableCause];
   return (
-    `crossgate: ${context.method} ${context.url}${from} failed: probable cause: ${causeText[context.probableCause]}.\n` +
+    `crossgate: ${context.method} ${context.url}${from} failed: probable cause: ${cause}.\n` +
     `Diagnose it with: ${context.doctorCommand}`
   );
 }
@@ -99,12 +120,15 @@ abstract class FetchFailureError extends CrossgateClientError {
   readonly origin: string | undefined;
   readonly probableCause: ProbableCause;
   readonly doctorCommand: string;
+  /** The page's policy that blocked the request, for `probableCause: "content-security-policy"`. */
+  readonly contentSecurityPolicy: { readonly directive: string; readonly policy: string } | undefined;
 
   constructor(context: FetchFailureContext) {
     super(fetchFailureMessage(context), context, { cause: context.cause });
     this.origin = context.origin;
     this.probableCause = context.probableCause;
     this.doctorCommand = context.doctorCommand;
+    this.contentSecurityPolicy = context.contentSecurityPolicy;
   }
 }
 

@@ -6,6 +6,12 @@ export function pageOrigin(): string | undefined {
   return typeof origin === "string" && origin !== "" ? origin : undefined;
 }
 
+/** The page's URL without its fragment (`location.href`), or undefined outside a browser page. */
+export function pageURL(): string | undefined {
+  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
+  return typeof href === "string" && /^https?:/.test(href) ? href.split("#")[0] : undefined;
+}
+
 /**
  * The value of cookie `name` as the page sees it (`document.cookie`), or undefined when there is no
  * document or no such cookie. HttpOnly cookies and other hosts' cookies are never visible here.

@@ -231,3 +231,69 @@ describe("what is not diagnosed", () => {
     expect(error).toBe(controller.signal.reason);
   });
 });
+
+describe("the page's Content-Security-Policy", () => {
+  /** A document that fires `securitypolicyviolation` one task after fetch rejects, as browsers do. */
+  function pageWithPolicy(events: readonly Record<string, unknown>[]): { fetch: FetchFunction; calls: Call[] } {
+    const document = new EventTarget();
+    vi.stubGlobal("document", document);
+    const calls: Call[] = [];
+    return {
+      calls,
+      fetch: async (url, init) => {
+        calls.push({ url, init });
+        setTimeout(() => {
+          for (const fields of events) document.dispatchEvent(Object.assign(new Event("securitypolicyviolation"), fields));
+        }, 0);
+        throw new TypeError("Failed to fetch");
+      },
+    };
+  }
+
+  const violation = (blockedURI: string, more: Record<string, unknown> = {}) => ({
+    blockedURI,
+    effectiveDirective: "connect-src",
+    violatedDirective: "connect-src",
+    originalPolicy: "default-src 'self'; connect-src 'self' https://cdn.example.com",
+    disposition: "enforce",
+    ...more,
+  });
+
+  it("names the policy and the origin to add, and sends no probe", async () => {
+    onPage("http://localhost:5173");
+    const { fetch, calls } = pageWithPolicy([violation("http://localhost:8000/api/items")]);
+    const api = createClient({ baseURL: "http://localhost:8000", fetch, csrf: false });
+    const error = await api.get("/api/items").catch((e: unknown) => e);
+    expect(isNetworkError(error)).toBe(true);
+    expect(error).toMatchObject({
+      probableCause: "content-security-policy",
+      contentSecurityPolicy: { directive: "connect-src 'self' https://cdn.example.com" },
+      doctorCommand: "npx crossgate doctor http://localhost:8000/api/items --page http://localhost:5173/ --method GET --credentials",
+    });
+    expect((error as Error).message).toContain(
+      `blocks connecting to http://localhost:8000 ("connect-src 'self' https://cdn.example.com")`,
+    );
+    expect((error as Error).message).toContain("the fix is on the page's server, not in the API's CORS settings");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("quotes default-src when the policy has no connect-src, and accepts a blockedURI stripped to the origin", async () => {
+    onPage("http://localhost:5173");
+    const { fetch } = pageWithPolicy([violation("http://localhost:8000", { originalPolicy: "default-src 'self'" })]);
+    const error = await createClient({ baseURL: "http://localhost:8000", fetch, csrf: false }).get("/x").catch((e: unknown) => e);
+    expect(error).toMatchObject({ probableCause: "content-security-policy", contentSecurityPolicy: { directive: "default-src 'self'" } });
+  });
+
+  it("ignores report-only violations, other directives and other URLs, and then probes as before", async () => {
+    onPage("http://localhost:5173");
+    const { fetch, calls } = pageWithPolicy([
+      violation("http://localhost:8000/x", { disposition: "report" }),
+      violation("http://localhost:8000/x", { effectiveDirective: "img-src", violatedDirective: "img-src" }),
+      violation("http://localhost:9999/x"),
+      violation("http://localhost:8000/other"),
+    ]);
+    const error = await createClient({ baseURL: "http://localhost:8000", fetch, csrf: false }).get("/x").catch((e: unknown) => e);
+    expect(error).toMatchObject({ probableCause: "unreachable", contentSecurityPolicy: undefined });
+    expect(calls.map((c) => c.init?.mode)).toEqual([undefined, "no-cors"]);
+  });
+});
