@@ -8,6 +8,7 @@ import { parseHeaderLine, type DoctorInput } from "../doctor/input.ts";
 import { doctor, DoctorUsageError, type DoctorOptions } from "../doctor/probe.ts";
 import type { DoctorReport, Warning } from "../doctor/report.ts";
 import type { Transport } from "../doctor/engine.ts";
+import { parseServerKind, SERVER_KINDS, type ServerKind } from "../doctor/server-kind.ts";
 import { EXIT, stylerFor, type CliIo } from "./io.ts";
 
 export const DOCTOR_USAGE = `Usage: crossgate doctor <url> --origin <origin> [options]
@@ -25,12 +26,20 @@ Options:
   -X, --method <method>            Request method (default GET)
   -H, --header 'Name: value'       A header the script sets (repeatable)
       --credentials                The script uses credentials: "include"
+      --cookie 'name=value'        A cookie the page's browser sends (repeatable; implies
+                                   --credentials), to replay the page's real request, e.g.
+                                   --cookie 'csrftoken=…' -H 'X-CSRFToken: …'
+      --server <kind>              Lead fixes in this server's language: django, crossgate,
+                                   express, fastify, koa, hono (default: recognised from
+                                   the responses)
       --from-browser-error <text>  Take url, origin, method and headers from a Chrome, Firefox
                                    or Safari console message (flags given win)
       --json                       Print the machine-readable report (version 1)
       --timeout <ms>               Per-request timeout (default 10000)
       --insecure                   Accept any TLS certificate (self-signed dev servers)
       --no-error-probe             Do not GET a missing path to check error responses
+      --no-extra-probes            Do not send the GET/OPTIONS requests that settle a cause
+                                   or audit a credentialed response for reflected origins
       --strict                     Apply the Fetch standard where browsers are laxer today
                                    (Authorization covered by Access-Control-Allow-Headers: *)
   -h, --help                       Show this help
@@ -56,6 +65,9 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
         method: { type: "string", short: "X" },
         header: { type: "string", short: "H", multiple: true },
         credentials: { type: "boolean" },
+        cookie: { type: "string", multiple: true },
+        server: { type: "string" },
+        "no-extra-probes": { type: "boolean" },
         "from-browser-error": { type: "string" },
         json: { type: "boolean" },
         timeout: { type: "string" },
@@ -88,6 +100,13 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
     timeoutMs = Number(values.timeout);
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) problems.push(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}.`);
   }
+  let server: ServerKind | undefined;
+  if (values.server !== undefined) {
+    const kind = parseServerKind(values.server);
+    if (kind === null) problems.push(`--server must be one of ${SERVER_KINDS.filter((k) => k !== "unknown").join(", ")}, got ${JSON.stringify(values.server)}.`);
+    else server = kind;
+  }
+  const cookie = values.cookie !== undefined && values.cookie.length > 0 ? values.cookie.join("; ") : undefined;
   if (problems.length > 0) return usage(io, problems, json);
 
   const inputWarnings: Warning[] = [];
@@ -125,12 +144,15 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
       credentials: values.credentials === true,
     };
   }
+  if (cookie !== undefined) input = { ...input, cookie };
 
   const options: DoctorOptions = {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values.insecure === true ? { insecure: true } : {}),
     errorProbe: values["no-error-probe"] !== true,
     strict: values.strict === true,
+    extraProbes: values["no-extra-probes"] !== true,
+    ...(server !== undefined ? { server } : {}),
     ...(hooks.transport !== undefined ? { transport: hooks.transport } : {}),
   };
   let report: DoctorReport;

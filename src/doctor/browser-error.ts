@@ -227,14 +227,22 @@ export function inputFromBrowserError(
   for (const name of parsed.headerNames) {
     if (!headers.some(([n]) => n.toLowerCase() === name)) headers.push([name, name === "content-type" ? "application/json" : "crossgate-doctor"]);
   }
-  if (parsed.rule === "method-not-allowed" && parsed.method === null && overrides.method === undefined) {
-    notes.push("The message does not name the method; pass --method to check the one the page uses (assuming GET).");
+  // Console lines name the method only when it is the method that was refused, and a header only
+  // when it is the header that was refused: say what is assumed, and how to give the real values.
+  if (parsed.method === null && overrides.method === undefined) {
+    notes.push(
+      parsed.rule === "method-not-allowed"
+        ? "The message does not name the method; pass -X with the one the page uses (assuming GET)."
+        : `A CORS console line never carries the request's method, so the doctor replays a GET${parsed.preflight ? " (a preflighted POST, PUT or DELETE would be checked as a GET)" : ""}: pass -X with the page's method.`,
+    );
   }
   // The message was about a preflight but nothing known so far would trigger one: the most common
   // trigger is a JSON body, so assume `Content-Type: application/json`, and say so.
   if (parsed.preflight && !preflightNeed(method.toUpperCase(), headers).needed) {
     headers.push(["Content-Type", "application/json"]);
-    notes.push("The browser sent a preflight, but the message does not say why; assuming `Content-Type: application/json` (pass --method/--header to be exact).");
+    notes.push("The browser sent a preflight, but the message does not say why (it never lists the request's headers); assuming `Content-Type: application/json`: pass -H for each header the page sets.");
+  } else if (parsed.preflight && overrides.headers === undefined && parsed.headerNames.length > 0) {
+    notes.push(`The message names only the refused header (${parsed.headerNames.join(", ")}); pass -H for the page's other headers to check them too.`);
   }
   const credentials = overrides.credentials ?? parsed.credentials ?? false;
   if (parsed.credentials === null && overrides.credentials === undefined) {

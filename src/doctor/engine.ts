@@ -4,7 +4,9 @@
 import { corsCheck, type CorsCheckResult } from "./cors-check.ts";
 import { exposedHeadersOf } from "./exposed-headers.ts";
 import type { Finding } from "./finding.ts";
-import { fixFor } from "./fixes.ts";
+import { advise } from "./advise.ts";
+import { csrfReason, isOriginCsrfReason } from "./csrf-reason.ts";
+import { fixFor, type FixContext } from "./fixes.ts";
 import { getHeader, hasHeader, type HeaderPair } from "./http-tokens.ts";
 import { browserMessages } from "./messages.ts";
 import { includesCredentials, originOf, serializeRequestOrigin } from "./origin.ts";
@@ -16,6 +18,7 @@ import type { Check, CsrfReadability, DoctorReport, DoctorRequest, Failure, Page
 import { RULE_SUMMARIES } from "./rules.ts";
 import { preflightNeed } from "./safelist.ts";
 import { secFetchHeaders } from "./sec-fetch.ts";
+import type { ServerKind } from "./server-kind.ts";
 import { duplicateCorsHeaderWarnings, maxAgeWarnings, nullOriginWarnings, varyWarnings } from "./warnings.ts";
 
 /** One HTTP request, exactly as it goes on the wire. */
@@ -31,7 +34,7 @@ export interface WireRequest {
 export interface WireResponse {
   readonly status: number;
   readonly headers: readonly HeaderPair[];
-  /** Up to the first kilobyte of the body, as text. */
+  /** Up to the first 8 KiB of the body, as text (enough for the reason on a framework's error page). */
   readonly bodyPreview: string;
 }
 
@@ -65,6 +68,14 @@ export interface DiagnoseOptions {
   readonly pageReport?: PageReport;
   /** The address space the request's host resolved to. @default judged from the host literal */
   readonly targetAddressSpace?: AddressSpace;
+  /** The server to write fixes for first; recognised from the responses when absent. */
+  readonly server?: ServerKind;
+  /**
+   * Send extra requests to settle a failure's cause, and, for an allowed credentialed request,
+   * check that origins nobody lists are not let in (the reflection audit).
+   * @default true
+   */
+  readonly extraProbes?: boolean;
 }
 
 /** The most redirects a fetch follows. See Fetch standard, "HTTP-redirect fetch" step 7. */
@@ -95,9 +106,13 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   let pageFailure: { blocker: PageBlocker; step: number } | null = null;
   const page: PageContext | null = options.page ?? (request.origin === "null" ? null : { url: `${request.origin}/`, policies: [] });
 
+  // Every response, by the request that got it: advice reads the bodies the steps leave out.
+  const responses = new Map<WireRequest, WireResponse>();
   const attempt = async (wire: WireRequest): Promise<WireResponse | { error: string }> => {
     try {
-      return await send(wire);
+      const response = await send(wire);
+      responses.set(wire, response);
+      return response;
     } catch (error) {
       return { error: errorCode(error) };
     }
@@ -109,7 +124,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
     const sameOrigin = tainting === "basic" && originOf(current) === request.origin;
     const requestOrigin = serializeRequestOrigin(request.origin, urls);
     const tainted = requestOrigin === "null" && request.origin !== "null";
-    const fetchMetadata = secFetchHeaders(request.origin, urls);
+    const fetchMetadata = [...secFetchHeaders(request.origin, urls), ...refererHeader(request.origin, current)];
     const originNote = tainted ? ["Origin is null: the request was redirected from one origin to another (Fetch standard, redirect-taint)."] : [];
 
     // Fetch standard, main fetch step 7: mixed content and the page's CSP block the request before
@@ -188,13 +203,15 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
       ...headers,
       ...(!sameOrigin || (method !== "GET" && method !== "HEAD") ? [["Origin", requestOrigin] as const] : []),
       ...fetchMetadata,
+      // Cookies go on the request itself, never on a preflight (Fetch, "CORS-preflight fetch" step 3).
+      ...(typeof request.cookie === "string" && request.credentials ? [["Cookie", request.cookie] as const] : []),
     ];
     const wire: WireRequest = { method, url: current.href, headers: actualHeaders };
     const response = await attempt(wire);
     const notes: string[] = [
       ...originNote,
       ...(sameOrigin ? ["Same-origin request: CORS checks do not apply."] : []),
-      ...(request.credentials ? ['credentials: "include": a browser would also send its cookies; the doctor sends none.'] : []),
+      ...(request.credentials && typeof request.cookie !== "string" ? ['credentials: "include": a browser would also send its cookies; the doctor sends none (pass --cookie to send the page\'s).'] : []),
     ];
     if ("error" in response) {
       steps.push({ kind: "actual", hop, request: wire, response: null, mode: sameOrigin ? "same-origin" : "cors", checks: [], notes: [...notes, `No response: ${response.error}.`] });
@@ -287,6 +304,17 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   const finalStep = steps[steps.length - 1];
   const finalUrl = finalStep?.request.url ?? request.url;
 
+  const fixContextOf = (preflight: boolean): FixContext => ({
+    origin: request.origin,
+    credentials: request.credentials,
+    preflight,
+    initialUrl: request.url,
+    url: steps[failure?.step ?? steps.length - 1]?.request.url ?? request.url,
+    allowMethods: allowLists.methods,
+    allowHeaders: allowLists.headers,
+    ...(options.server !== undefined ? { server: options.server } : {}),
+  });
+
   let failureReport: Failure | null = null;
   if (pageFailure !== null) {
     const { blocker } = pageFailure;
@@ -306,15 +334,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
         preflight: failure.preflight,
         method: failedStep.request.method,
       }),
-      fix: fixFor(failure.finding, {
-        origin: request.origin,
-        credentials: request.credentials,
-        preflight: failure.preflight,
-        initialUrl: request.url,
-        url: failedStep.request.url,
-        allowMethods: allowLists.methods,
-        allowHeaders: allowLists.headers,
-      }),
+      fix: fixFor(failure.finding, fixContextOf(failure.preflight)),
     };
   }
 
@@ -328,16 +348,20 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
   let csrf: CsrfReadability | null = null;
   if (request.credentials && !["GET", "HEAD", "OPTIONS", "TRACE"].includes(request.method) && finalResponse !== null) {
     const refused = finalResponse.status === 403 || finalResponse.status === 419;
+    const reason = refused ? csrfReason(finalResponse.bodyPreview) : null;
     csrf = {
       status: finalResponse.status,
       refused,
       readable: allowed,
-      bodyPreview: refused ? finalResponse.bodyPreview : null,
+      bodyPreview: refused ? finalResponse.bodyPreview.slice(0, 1024) : null,
+      cookieSent: typeof request.cookie === "string",
+      reason,
+      originRefused: reason !== null && isOriginCsrfReason(reason),
     };
     if (refused && !allowed) {
       warnings.push({
         id: "csrf-refusal-unreadable",
-        message: `The server refused the ${request.method} with ${finalResponse.status} (the doctor sends no cookie and no CSRF token), but that response fails the CORS check: the page only sees "TypeError: Failed to fetch", never the reason. Run the CORS middleware before the CSRF guard so refusals carry CORS headers.`,
+        message: `The server refused the ${request.method} with ${finalResponse.status}${typeof request.cookie !== "string" ? " (the doctor sent no cookie and no CSRF token)" : ""}, but that response fails the CORS check: the page only sees "TypeError: Failed to fetch", never the reason. Run the CORS middleware before the CSRF guard so refusals carry CORS headers.`,
       });
     }
   }
@@ -352,7 +376,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
     warnings.push(...(await errorProbe(new URL(finalUrl), request, urls, send)));
   }
 
-  return {
+  const report: DoctorReport = {
     version: 1,
     verdict: pageFailure !== null ? "blocked" : failure === null ? "allowed" : failure.finding.rule === "network-error" ? "error" : "blocked",
     rule: pageFailure?.blocker.rule ?? failure?.finding.rule ?? null,
@@ -365,7 +389,30 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
     csrf,
     warnings,
     ...(options.pageReport !== undefined ? { page: options.pageReport } : {}),
+    server: { kind: "unknown", source: "none", evidence: null },
+    cause: null,
+    fix: failureReport?.fix ?? null,
+    security: [],
+    info: [],
   };
+  return advise(report, {
+    send,
+    bodyOf: (step) => (responses.get(step.request as WireRequest)?.bodyPreview ?? ""),
+    fixContext: failure === null ? null : fixContextOf(failure.preflight),
+    ...(options.server !== undefined ? { server: options.server } : {}),
+    extraProbes: options.extraProbes !== false,
+  });
+}
+
+/**
+ * The Referer a browser sends under the default policy, strict-origin-when-cross-origin: the page's
+ * origin and "/" (the doctor knows no path), nothing from an opaque origin or on https to http.
+ * See the Referrer Policy standard, "determine request's referrer". Django checks it on HTTPS.
+ */
+function refererHeader(pageOrigin: string, target: URL): HeaderPair[] {
+  if (pageOrigin === "null") return [];
+  if (pageOrigin.startsWith("https:") && target.protocol === "http:") return [];
+  return [["Referer", `${pageOrigin}/`]];
 }
 
 /** A CORS failure caused by `Origin: null` after a cross-origin redirect gets its own rule. */

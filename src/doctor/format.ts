@@ -1,7 +1,7 @@
 // The doctor's report as text for people: each step, the verdict, what each browser prints, the
 // fix and the extra findings. Pure; colour comes from the `Styler` the caller passes.
 import { isPageRule, PAGE_FIX_LABELS } from "./page-blockers.ts";
-import type { DoctorReport, Step } from "./report.ts";
+import type { DoctorReport, Fix, Step } from "./report.ts";
 
 /** Wraps text in a style; the identity for plain output. */
 export interface Styler {
@@ -53,14 +53,31 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
     out.push(...indentBlock("Chrome:  ", failure.messages.chrome));
     out.push(...indentBlock("Firefox: ", failure.messages.firefox));
     out.push(...indentBlock("Safari:  ", failure.messages.safari ?? "(wording not known)"));
+  }
+  if (report.server.kind !== "unknown") {
     out.push("");
-    out.push(style.bold("Fix"));
-    out.push(`  ${failure.fix.summary}`);
-    const labels = isPageRule(failure.rule) ? PAGE_FIX_LABELS[failure.rule] : { crossgate: "crossgate:", django: "django-cors-headers:" };
-    out.push(`  ${labels.crossgate}`);
-    out.push(...failure.fix.crossgate.split("\n").map((line) => `    ${style.cyan(line)}`));
-    out.push(`  ${labels.django}`);
-    out.push(...failure.fix.django.split("\n").map((line) => `    ${style.cyan(line)}`));
+    out.push(
+      `${style.bold("Server")}  ${report.server.kind}${report.server.source === "flag" ? " (--server)" : report.server.evidence !== null ? ` (recognised from ${report.server.evidence})` : ""}`,
+    );
+  }
+  if (report.cause !== null) {
+    out.push("");
+    out.push(`${style.bold("Cause")}  ${report.cause.id}`);
+    out.push(`  ${report.cause.summary}`);
+    for (const fact of report.cause.evidence) out.push(`  ${style.dim("·")} ${fact}`);
+    for (const probe of report.cause.probes) {
+      out.push(style.dim(`  probed: ${probe.method} ${probe.url} (Origin: ${probe.origin}) -> ${probe.status ?? "no response"}: ${probe.showed}`));
+    }
+  }
+  for (const finding of report.security) {
+    out.push("");
+    out.push(`${style.red(style.bold("SECURITY"))}  ${style.bold(finding.id)}`);
+    out.push(`  ${finding.message}`);
+    out.push(`  ${finding.chrome}`);
+  }
+  if (report.fix !== null) {
+    out.push("");
+    out.push(...formatFix(report.fix, style, isPageRule(report.rule) ? PAGE_FIX_LABELS[report.rule] : null));
   }
 
   const extra: string[] = [];
@@ -80,14 +97,8 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
     const header = cache.maxAgeHeader === null ? "no Access-Control-Max-Age" : `Access-Control-Max-Age: ${cache.maxAgeHeader}`;
     extra.push(`  Preflight cached: Chromium ${cache.chromiumSeconds} s, Firefox ${cache.firefoxSeconds} s (${header}; set with crossgate maxAgeSeconds / CORS_PREFLIGHT_MAX_AGE)`);
   }
-  if (report.csrf !== null) {
-    const csrf = report.csrf;
-    extra.push(
-      csrf.refused
-        ? `  CSRF: the server refused with ${csrf.status}; the page ${csrf.readable ? "can read" : "cannot read"} the refusal${csrf.bodyPreview ? `: ${JSON.stringify(csrf.bodyPreview.slice(0, 120))}` : ""}`
-        : `  CSRF: the server answered ${csrf.status} to an unsafe request that carried no cookie and no CSRF token.`,
-    );
-  }
+  if (report.csrf !== null) extra.push(...formatCsrf(report));
+  for (const line of report.info) extra.push(`  ${line}`);
   if (extra.length > 0) {
     out.push("");
     out.push(style.bold("Also"));
@@ -99,6 +110,33 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
     for (const warning of report.warnings) out.push(`  ${style.yellow("!")} ${warning.id}: ${warning.message}`);
   }
   return out.join("\n");
+}
+
+/** The fix, the server's own language first; what no setting changes is said as such. */
+function formatFix(fix: Fix, style: Styler, labels: { readonly crossgate: string; readonly django: string } | null): string[] {
+  const lines = [style.bold("Fix"), `  ${fix.summary}`];
+  if (fix.callUrl !== null) lines.push(`  Call instead: ${fix.callUrl}`);
+  if (fix.elsewhere !== null) lines.push(`  Not a setting: ${fix.elsewhere}`);
+  const django = [`  ${labels?.django ?? "django-cors-headers (append to settings.py):"}`, ...fix.django.split("\n").map((line) => `    ${style.cyan(line)}`)];
+  const crossgate = [`  ${labels?.crossgate ?? "crossgate:"}`, ...fix.crossgate.split("\n").map((line) => `    ${style.cyan(line)}`)];
+  lines.push(...(fix.lead === "django" ? [...django, ...crossgate] : [...crossgate, ...django]));
+  return lines;
+}
+
+/** The CSRF line: what the server said, and that the doctor's probe is not the page's request. */
+function formatCsrf(report: DoctorReport): string[] {
+  const csrf = report.csrf;
+  if (csrf === null) return [];
+  const probe = csrf.cookieSent
+    ? "The request carried the cookie given with --cookie."
+    : "The doctor's probe carried no cookie (and no CSRF token unless given with -H); the page's request carries its cookies, so replay it with --cookie 'csrftoken=…' -H 'X-CSRFToken: …'.";
+  if (!csrf.refused) return [`  CSRF: the server answered ${csrf.status} to this unsafe request. ${probe}`];
+  const said = csrf.reason !== null ? `: ${JSON.stringify(csrf.reason)}` : "";
+  const lines = [`  CSRF: the server refused with ${csrf.status}${said}; the page ${csrf.readable ? "can read" : "cannot read"} the refusal. ${probe}`];
+  if (csrf.originRefused) {
+    lines.push(`  CSRF: the refusal is about the page's origin: Django wants ${report.request.origin} in CSRF_TRUSTED_ORIGINS (it does not read the CORS list).`);
+  }
+  return lines;
 }
 
 function formatStep(step: Step, index: number, style: Styler): string[] {

@@ -24,6 +24,12 @@ export interface DoctorInput {
   readonly headers?: readonly HeaderPair[] | Readonly<Record<string, string>> | readonly string[];
   /** `credentials: "include"`. @default false */
   readonly credentials?: boolean;
+  /**
+   * Cookies the page's browser holds for the API, as a Cookie header (`"csrftoken=abc; sessionid=xyz"`),
+   * sent on the request itself (never on a preflight) to replay the page's real request. Implies
+   * `credentials`. @default none
+   */
+  readonly cookie?: string;
 }
 
 export type NormalizedInput =
@@ -110,10 +116,19 @@ export function normalizeDoctorInput(input: DoctorInput): NormalizedInput {
     else headers.push([name, value]);
   }
 
+  let cookie: string | null = null;
+  if (input.cookie !== undefined) {
+    cookie = trimHttpWhitespace(input.cookie);
+    if (cookie === "" || /[\0\r\n]/.test(cookie) || [...cookie].some((c) => c.charCodeAt(0) > 0xff)) {
+      problems.push(`The cookie ${JSON.stringify(input.cookie)} must be "name=value" pairs separated by "; ", without NUL, CR or LF.`);
+    }
+  }
+
   if (problems.length > 0 || url === null || origin === null) return { ok: false, problems };
   return {
     ok: true,
-    request: { url: url.href, origin, method, headers, credentials: input.credentials === true },
+    // A browser sends cookies cross-origin only with credentials: "include".
+    request: { url: url.href, origin, method, headers, credentials: input.credentials === true || cookie !== null, cookie },
     warnings,
     ...(pageUrl !== undefined ? { pageUrl: pageUrl.href } : {}),
   };

@@ -5,6 +5,7 @@
 // (WICG) gates a connection from a more public address space to a more private one. Pure.
 import { addressSpaceOfHost, isLocalNetworkRequest, type AddressSpace } from "../client/address-space.ts";
 import { checkConnect, type ConnectViolation, type ContentSecurityPolicy } from "./csp.ts";
+import { textFix } from "./fixes.ts";
 import type { BrowserMessages, Fix, Warning } from "./report.ts";
 
 export type PageRuleId = "mixed-content" | "csp-connect-src" | "local-network-access";
@@ -96,11 +97,11 @@ function mixedContent(page: URL, target: URL): PageBlocker {
       firefox: `Blocked loading mixed active content “${target.href}”`,
       safari: `[blocked] The page at ${page.href} requested insecure content from ${target.href}. This content was blocked and must be served over HTTPS.`,
     },
-    fix: {
+    fix: textFix({
       summary: `Serve the API over https and call ${https.href}, or serve the page over http in development. No CORS setting can allow this.`,
       crossgate: `// not a CORS option: put the API behind TLS (a reverse proxy, or https.createServer) and call ${JSON.stringify(https.href)}`,
       django: "# not a CORS setting: serve Django behind TLS (SECURE_PROXY_SSL_HEADER behind a proxy) and call the https URL",
-    },
+    }),
   };
 }
 
@@ -131,11 +132,11 @@ function cspConnectSrc(page: URL, target: URL, violation: ConnectViolation): Pag
       firefox: `Content-Security-Policy: The page’s settings blocked the loading of a resource (connect-src) at ${target.href} because it violates the following directive: “${violation.directiveText}”`,
       safari: `Refused to connect to ${target.href} because it does not appear in the ${violation.directiveName} directive of the Content Security Policy.`,
     },
-    fix: {
+    fix: textFix({
       summary: `Add ${target.origin} to connect-src in the policy the page's server sends${violation.policy.source === "meta" ? " (in its <meta> tag)" : ""}: Content-Security-Policy: ${rewritten}`,
       crossgate: `// the page's server, e.g. helmet on Express:\napp.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: [${sources.map(js).join(", ")}] } } }))`,
       django: `# the page's Django, with django-csp (3.x settings; 4.x: CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"connect-src": [...]}})\nCSP_CONNECT_SRC = (${sources.map(js).join(", ")},)`,
-    },
+    }),
   };
 }
 
@@ -150,10 +151,10 @@ function localNetworkAccess(page: URL, target: URL, from: AddressSpace, to: Addr
       firefox: `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${target.href}. (Reason: CORS request did not succeed). Status code: (null).`,
       safari: null,
     },
-    fix: {
+    fix: textFix({
       summary: `Call the API on an address in the page's own address space (deploy it where the page is, or reach it through the page's origin with a proxy)${secure ? ", or have users grant the local network permission" : "; an http page can never reach it, so serve the page over https at least"}.`,
       crossgate: "// not a CORS option: crossgate's privateNetwork option answers the older Private Network Access preflight, which browsers no longer require",
       django: "# not a CORS setting (CORS_ALLOW_PRIVATE_NETWORK answers the older preflight only)",
-    },
+    }),
   };
 }

@@ -9,6 +9,7 @@ import { addressSpaceOfHost, type AddressSpace } from "../client/address-space.t
 import { normalizeDoctorInput, type DoctorInput } from "./input.ts";
 import { readPage } from "./page-reader.ts";
 import type { DoctorReport } from "./report.ts";
+import type { ServerKind } from "./server-kind.ts";
 
 /** How requests are sent. */
 export interface HttpTransportOptions {
@@ -28,6 +29,13 @@ export interface DoctorOptions extends HttpTransportOptions {
   readonly strict?: boolean;
   /** Sends requests; defaults to node:http / node:https. */
   readonly transport?: Transport;
+  /** The server to write fixes for first (`--server`); recognised from the responses when absent. */
+  readonly server?: ServerKind;
+  /**
+   * Send extra GET and OPTIONS requests to settle a failure's cause, and audit an allowed
+   * credentialed response for origins nobody lists (`https://….invalid`, `null`). @default true
+   */
+  readonly extraProbes?: boolean;
 }
 
 /** Thrown for a doctor input that does not describe a request (bad URL, origin, method or header). */
@@ -55,6 +63,8 @@ export async function doctor(input: DoctorInput, options: DoctorOptions = {}): P
     errorProbe: options.errorProbe ?? true,
     strict: options.strict === true,
     inputWarnings: normalized.warnings,
+    ...(options.server !== undefined ? { server: options.server } : {}),
+    extraProbes: options.extraProbes !== false,
   };
   if (normalized.pageUrl === undefined) return diagnose(normalized.request, transport, diagnoseOptions);
 
@@ -93,7 +103,7 @@ async function resolvedAddressSpace(host: string): Promise<AddressSpace> {
   }
 }
 
-const BODY_PREVIEW_BYTES = 1024;
+const BODY_PREVIEW_BYTES = 8192;
 
 /** A transport over node:http / node:https: one connection per request, nothing automatic. */
 export function httpTransport(options: HttpTransportOptions = {}): Transport {

@@ -1,7 +1,9 @@
 // The doctor's report: one stable, versioned, JSON-serialisable shape for the CLI's `--json`,
 // for `crossgate/testing`, and for anything that wants to read a verdict.
 import type { HeaderPair } from "./http-tokens.ts";
+import type { CrossgateOptionsPatch, FixChange } from "./fix-snippets.ts";
 import type { RuleId } from "./rules.ts";
+import type { ServerIdentity } from "./server-kind.ts";
 
 /** The request being diagnosed, as a page script would make it. */
 export interface DoctorRequest {
@@ -15,6 +17,8 @@ export interface DoctorRequest {
   readonly headers: readonly HeaderPair[];
   /** True for `credentials: "include"` (cookies, HTTP auth, client certificates). */
   readonly credentials: boolean;
+  /** The Cookie header the page's browser would send (`--cookie`); absent or null: the doctor sends none. */
+  readonly cookie?: string | null;
 }
 
 /** The verdict: would the browser let the page read the response? */
@@ -65,14 +69,28 @@ export interface BrowserMessages {
   readonly safari: string | null;
 }
 
-/** A fix, in crossgate options and in django-cors-headers settings. */
+/**
+ * A fix, in django-cors-headers settings and in crossgate options. Both snippets are additive:
+ * `django` is Python to append verbatim at the end of settings.py, `crossgate` a complete snippet
+ * over the app's current options; pasting either keeps what already worked.
+ */
 export interface Fix {
   /** What to change, in one or two sentences. */
   readonly summary: string;
-  /** The crossgate options to set, e.g. `cors({ methods: ["GET", "PUT"] })`. */
+  /** The snippet to read first: the server's own language when it is known. */
+  readonly lead: "django" | "crossgate";
+  /** A crossgate snippet, e.g. `app.use(cors({ ...yourCorsOptions, methods: [...] }))`; empty when no option helps. */
   readonly crossgate: string;
-  /** The Django settings to set, e.g. `CORS_ALLOW_METHODS = [...]`. */
+  /** Python to append to settings.py, or a `#` comment when no setting helps. */
   readonly django: string;
+  /** The crossgate options the snippet changes, as data (see docs/doctor.md); null when none. */
+  readonly crossgateOptions: CrossgateOptionsPatch | null;
+  /** The configuration changes both snippets make. */
+  readonly changes: readonly FixChange[];
+  /** A change that no setting makes (in the page, a proxy, the server's code), or null. */
+  readonly elsewhere: string | null;
+  /** The URL the page should call instead (e.g. with its trailing slash), or null. */
+  readonly callUrl: string | null;
 }
 
 /** Why the browser blocks the request. */
@@ -138,6 +156,67 @@ export interface CsrfReadability {
   readonly readable: boolean;
   /** The first bytes of the body, for a refusal. */
   readonly bodyPreview: string | null;
+  /** True if the request carried a Cookie (from `--cookie`); the doctor's probe otherwise carries none. */
+  readonly cookieSent: boolean;
+  /** The refusal's reason in the server's words (Django's "CSRF cookie not set.", …), or null. */
+  readonly reason: string | null;
+  /** True when the reason is the page's origin (Django: add it to CSRF_TRUSTED_ORIGINS). */
+  readonly originRefused: boolean;
+}
+
+/** Why it fails, classified from what the responses show. */
+export type CauseId =
+  /** No response on this URL shows the CORS layer (no `Vary: Origin`, no `Access-Control-*`). */
+  | "cors-not-run"
+  /** The CORS layer ran (it varies on Origin) and did not allow the page's origin. */
+  | "origin-refused"
+  /** The origin is allowed, credentials are not (or `*` was answered to a credentialed request). */
+  | "credentials-refused"
+  | "method-refused"
+  | "header-refused"
+  /** A redirect (trailing slash, http to https, another origin) is in the way. */
+  | "redirect"
+  /** A layer in front of the app (proxy, CDN) adds its own CORS headers. */
+  | "proxy-duplicate"
+  /** The server failed (5xx). */
+  | "app-error"
+  /** A CSRF guard refused the request (Django's 403 page, crossgate's refusal). */
+  | "csrf-refused"
+  /** The CORS headers are present but malformed. */
+  | "cors-misconfigured"
+  | "network";
+
+/** An extra request the doctor sent to settle what caused a failure. */
+export interface ExtraProbe {
+  readonly method: string;
+  readonly url: string;
+  /** The Origin it carried. */
+  readonly origin: string;
+  /** Null when no response arrived. */
+  readonly status: number | null;
+  /** One sentence: what it showed. */
+  readonly showed: string;
+}
+
+export interface Cause {
+  readonly id: CauseId;
+  /** One or two sentences: the cause, as the evidence shows it. */
+  readonly summary: string;
+  /** The facts it rests on, one sentence each. */
+  readonly evidence: readonly string[];
+  /** The extra requests sent to settle it. */
+  readonly probes: readonly ExtraProbe[];
+}
+
+/** A response the server would let any website read as the signed-in user. */
+export interface SecurityFinding {
+  readonly id: "origin-reflected-with-credentials" | "null-origin-with-credentials";
+  /** The origin nobody lists that the server allowed anyway. */
+  readonly origin: string;
+  readonly message: string;
+  /** What Chrome does with such a response, in one sentence. */
+  readonly chrome: string;
+  readonly fix: Fix;
 }
 
 /** The page the request comes from, when the doctor read it (`--page`). */
@@ -173,4 +252,17 @@ export interface DoctorReport {
   readonly warnings: readonly Warning[];
   /** Present when the page itself was read (`--page`). */
   readonly page?: PageReport;
+  /** Which server answered (from `--server`, or recognised from the responses). */
+  readonly server: ServerIdentity;
+  /** What the responses show the cause to be; null when nothing is wrong. */
+  readonly cause: Cause | null;
+  /**
+   * The fix to apply first, in the server's language: the security fix, else the failure's fix,
+   * else the fix for a readable but failing response (5xx, CSRF refusal). Null when nothing to fix.
+   */
+  readonly fix: Fix | null;
+  /** Responses any website could read as the signed-in user (the reflection audit). */
+  readonly security: readonly SecurityFinding[];
+  /** Things worth knowing that need no change, one sentence each. */
+  readonly info: readonly string[];
 }

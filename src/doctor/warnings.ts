@@ -1,7 +1,7 @@
 // Findings that do not block the request but deserve attention. Pure: they read the steps.
 import { splitList } from "./header-list.ts";
 import { getHeader, headerValues, type HeaderPair } from "./http-tokens.ts";
-import { CHROMIUM_MAX_AGE_CAP } from "./preflight-cache.ts";
+import { CHROMIUM_MAX_AGE_CAP, FIREFOX_MAX_AGE_CAP } from "./preflight-cache.ts";
 import type { PreflightCache, Step, Warning } from "./report.ts";
 
 /** Access-Control-* headers sent more than once in one response (e.g. by a proxy and the app). */
@@ -47,7 +47,7 @@ export function varyWarnings(response: { readonly headers: readonly HeaderPair[]
   ];
 }
 
-/** Max-age values browsers ignore or cap. */
+/** Max-age values browsers ignore, or that exceed every browser's cap (up to 86400 s is information, see maxAgeInfo). */
 export function maxAgeWarnings(cache: PreflightCache | null): Warning[] {
   if (cache === null || cache.maxAgeHeader === null) return [];
   if (!/^[0-9]+$/.test(cache.maxAgeHeader)) {
@@ -58,11 +58,11 @@ export function maxAgeWarnings(cache: PreflightCache | null): Warning[] {
       },
     ];
   }
-  if (Number(cache.maxAgeHeader) > CHROMIUM_MAX_AGE_CAP) {
+  if (Number(cache.maxAgeHeader) > FIREFOX_MAX_AGE_CAP) {
     return [
       {
         id: "max-age-capped",
-        message: `Access-Control-Max-Age is ${cache.maxAgeHeader} s; Chromium caps it at ${CHROMIUM_MAX_AGE_CAP} s and Firefox at 86400 s.`,
+        message: `Access-Control-Max-Age is ${cache.maxAgeHeader} s; no browser keeps a preflight that long (Chromium caps it at ${CHROMIUM_MAX_AGE_CAP} s, Firefox at ${FIREFOX_MAX_AGE_CAP} s).`,
       },
     ];
   }

@@ -7,6 +7,7 @@
  * assert.equal(result.verdict, "allowed");
  */
 import type { Server } from "node:http";
+import type { ServerKind } from "../doctor/server-kind.ts";
 import { doctor, DoctorUsageError, httpTransport } from "../doctor/probe.ts";
 import type { DoctorInput } from "../doctor/input.ts";
 import type { DoctorReport } from "../doctor/report.ts";
@@ -17,7 +18,11 @@ export type {
   BrowserMessages,
   Check,
   CheckId,
+  Cause,
+  CauseId,
   CsrfReadability,
+  ExtraProbe,
+  SecurityFinding,
   DoctorReport,
   DoctorRequest,
   ExposedHeaders,
@@ -30,6 +35,9 @@ export type {
   WarningId,
 } from "../doctor/report.ts";
 export type { RuleId } from "../doctor/rules.ts";
+export type { ServerIdentity, ServerKind } from "../doctor/server-kind.ts";
+export type { CrossgateOptionsPatch, FixChange, ListPatch } from "../doctor/fix-snippets.ts";
+export { applyCrossgatePatch } from "../doctor/fix-snippets.ts";
 export { RULE_IDS, RULE_SUMMARIES } from "../doctor/rules.ts";
 export { DoctorUsageError };
 
@@ -69,6 +77,15 @@ export interface ProbeOptions {
   readonly strict?: boolean;
   /** Per-request timeout in milliseconds. @default 10000 */
   readonly timeoutMs?: number;
+  /** A Cookie header to send on the request itself (never on the preflight); implies credentials. @default none */
+  readonly cookie?: string;
+  /** The server whose language the fix leads with. @default recognised from the responses */
+  readonly server?: ServerKind;
+  /**
+   * Send the extra GET/OPTIONS requests that settle a failure's cause and audit an allowed
+   * credentialed response for reflected origins (the CLI does this by default). @default false
+   */
+  readonly extraProbes?: boolean;
 }
 
 /**
@@ -93,8 +110,16 @@ export async function probe(target: ProbeTarget, options: ProbeOptions): Promise
       ...(options.method !== undefined ? { method: options.method } : {}),
       ...(options.headers !== undefined ? { headers: options.headers } : {}),
       credentials: options.credentials === true,
+      ...(options.cookie !== undefined ? { cookie: options.cookie } : {}),
     };
-    return await doctor(input, { transport: resolved.transport, errorProbe: options.errorProbe === true, strict: options.strict === true, timeoutMs });
+    return await doctor(input, {
+      transport: resolved.transport,
+      errorProbe: options.errorProbe === true,
+      strict: options.strict === true,
+      timeoutMs,
+      extraProbes: options.extraProbes === true,
+      ...(options.server !== undefined ? { server: options.server } : {}),
+    });
   } finally {
     await resolved.close();
   }

@@ -19,7 +19,7 @@ export interface ResolvedTarget {
   close(): Promise<void>;
 }
 
-const BODY_PREVIEW_CHARS = 1024;
+const BODY_PREVIEW_CHARS = 8192;
 const FETCH_HANDLER_BASE = "http://localhost";
 
 /**

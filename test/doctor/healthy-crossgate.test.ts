@@ -153,6 +153,6 @@ describe("extra reports on a crossgate server", () => {
       withCors(req, res, () => void res.writeHead(403, { "Content-Type": "application/json" }).end('{"error":"csrf_failed"}'));
     const report = await probe(listener, { origin: trusted, method: "POST", path: "/items", credentials: true, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(report.verdict).toBe("allowed");
-    expect(report.csrf).toEqual({ status: 403, refused: true, readable: true, bodyPreview: '{"error":"csrf_failed"}' });
+    expect(report.csrf).toEqual({ status: 403, refused: true, readable: true, bodyPreview: '{"error":"csrf_failed"}', cookieSent: false, reason: null, originRefused: false });
   });
 });
