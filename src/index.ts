@@ -45,6 +45,7 @@ export {
 export type { CsrfDecision, CsrfHeader, CsrfResponse, CsrfVerdict, IssuedCsrfToken } from "./core/csrf/decide.ts";
 export type { CsrfRefusalCode } from "./core/csrf/reasons.ts";
 export { FORM_TOO_LARGE, type CsrfRequest, type FormFieldValue } from "./core/csrf/request.ts";
+export type { CsrfTokenFormat } from "./core/csrf/token-format.ts";
 export {
   COOKIE_BEHAVIOUR_TABLE,
   COOKIE_BROWSERS,

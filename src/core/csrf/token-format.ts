@@ -46,13 +46,16 @@ export interface TokenFormat {
   readonly renewsKeptCookie: boolean;
 }
 
+const SIGNED_COOKIE_LENGTHS: readonly number[] = Object.freeze([SECRET_LENGTH]);
+const SIGNED_TOKEN_LENGTHS: readonly number[] = Object.freeze([SECRET_LENGTH, MASKED_LENGTH]);
+
 /** crossgate's signed, session-bound format. */
 export function signedTokenFormat(secret: string, fallbacks: readonly string[]): TokenFormat {
   const signer = createTokenSigner(secret, fallbacks);
   return Object.freeze({
     name: "signed",
-    cookieProblem: (value: string) => tokenFormatProblem(value, [SECRET_LENGTH]),
-    tokenProblem: (value: string) => tokenFormatProblem(value, [SECRET_LENGTH, MASKED_LENGTH]),
+    cookieProblem: (value: string) => tokenFormatProblem(value, SIGNED_COOKIE_LENGTHS),
+    tokenProblem: (value: string) => tokenFormatProblem(value, SIGNED_TOKEN_LENGTHS),
     cookieSecret: (value: string) => value,
     tokenSecret: (value: string) => (value.length === MASKED_LENGTH ? unmaskToken(value) : value),
     cookieServes: (value: string, sessionId: string | undefined) => signer.verify(value, sessionId),
