@@ -28,6 +28,9 @@ export type ConfigIssueCode =
   | "origin-default-port"
   | "origin-unicode-host"
   | "origin-invalid"
+  | "origin-host-too-long"
+  | "origin-port-zero"
+  | "origin-ipv4-mapped"
   | "origin-pattern-invalid"
   | "origin-insecure-with-credentials"
   | "origin-public-suffix-wildcard"
@@ -38,6 +41,7 @@ export type ConfigIssueCode =
   | "method-forbidden"
   | "header-invalid"
   | "header-forbidden"
+  | "header-misplaced"
   | "any-header-with-credentials"
   | "expose-any-with-credentials"
   | "max-age-invalid"
@@ -45,6 +49,21 @@ export type ConfigIssueCode =
   | "secret-missing"
   | "secret-weak"
   | "value-invalid";
+
+/**
+ * Something redundant in a configuration: it works, but part of it does nothing (a header browsers
+ * never let scripts set, a removed Django setting). Unlike a `ConfigIssue` it never stops a policy
+ * from being built: it goes to the logger once, and `crossgate check` lists it with exit code 0.
+ */
+export interface ConfigWarning {
+  readonly code: ConfigWarningCode;
+  readonly option: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export type ConfigWarningCode = "header-redundant" | "max-age-above-cap" | "setting-removed";
 
 const PREFIX = "crossgate: ";
 
@@ -92,12 +111,43 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Collects issues while a configuration is validated, then throws them all at once. */
+/** One warning as a log line: `crossgate: warning: requestHeaders[2]: "dnt" ... Fix: ...`. */
+export function formatWarning(warning: ConfigWarning): string {
+  return `${PREFIX}warning: ${warning.option}: ${warning.value === undefined ? "" : `${describeValue(warning.value)} `}${warning.problem} Fix: ${warning.fix}`;
+}
+
+const LOGGED = new WeakSet<object>();
+
+/**
+ * Sends each warning to `logger` as one line, once per options object: a policy rebuilt from the
+ * same options (a CSRF guard building its CORS policy, `reconfigure` with the same object) stays quiet.
+ */
+/** Marks `options` as warned about, when its warnings were already reported under other names (settings readers). */
+export function markWarningsLogged(options: object): void {
+  LOGGED.add(options);
+}
+
+export function logWarningsOnce(options: object, warnings: readonly ConfigWarning[], logger: { warn(message: string): void }): void {
+  if (warnings.length === 0 || LOGGED.has(options)) return;
+  LOGGED.add(options);
+  for (const warning of warnings) logger.warn(formatWarning(warning));
+}
+
+/**
+ * Collects issues while a configuration is validated, then throws them all at once. The rule:
+ * an issue (`add`) for what is insecure or can never work as written; a warning (`warn`) for what
+ * is merely redundant.
+ */
 export class IssueCollector {
   readonly issues: ConfigIssue[] = [];
+  readonly warnings: ConfigWarning[] = [];
 
   add(code: ConfigIssueCode, option: string, value: unknown, problem: string, fix: string): void {
     this.issues.push({ code, option, value, problem, fix });
+  }
+
+  warn(code: ConfigWarningCode, option: string, value: unknown, problem: string, fix: string): void {
+    this.warnings.push({ code, option, value, problem, fix });
   }
 
   throwIfAny(subject?: string): void {

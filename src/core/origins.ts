@@ -149,7 +149,7 @@ export function compileOrigins(
               option,
               entry,
               "allows every origin while credentials are on: any website could act as the signed-in user.",
-              "list the origins you trust, or set dangerouslyAllowAnyOriginWithCredentials: true to reflect every origin anyway.",
+              'list the origins your pages are served from, e.g. ["https://app.example.com"] (in development, the pattern "http://localhost:*" allows every local port), or set dangerouslyAllowAnyOriginWithCredentials: true to reflect every origin anyway.',
             );
           }
           return;
@@ -172,7 +172,7 @@ export function compileOrigins(
         case "pattern":
           checkSecure(entry, parsed.scheme, parsed.subdomains ? "x" + parsed.host : parsed.host, option, rules, issues);
           if (parsed.subdomains) {
-            if (rules.credentials && !rules.allowPublicSuffixWildcards && isPublicSuffix(parsed.host.slice(1))) {
+            if (rules.credentials && !rules.allowPublicSuffixWildcards && isPublicSuffix(parsed.host.slice(1).replace(/\.$/, ""))) {
               issues.add(
                 "origin-public-suffix-wildcard",
                 option,

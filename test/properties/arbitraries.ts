@@ -21,9 +21,11 @@ const EXACT_HOSTS = [
   "corp.test",
   "x_y.corp.test",
   "foo.github.io",
+  "app.example.com.",
+  "localhost.",
 ];
-const DOMAINS = ["example.com", "example.org", "corp.test", "github.io", "co.uk", "b.example.com"];
-const ENTRY_PORTS = ["", "", "", "8080", "3000", "0", "65535"];
+const DOMAINS = ["example.com", "example.org", "corp.test", "github.io", "co.uk", "b.example.com", "example.com."];
+const ENTRY_PORTS = ["", "", "", "8080", "3000", "65535"];
 const EXTENSION_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop";
 
 /** Hosts a request may carry: the vocabulary, near misses, and forms only non-browsers send. */

@@ -62,19 +62,24 @@ export function parseBrowserOrigin(value: string): OriginTuple | undefined {
     return undefined;
   }
   const scheme = url.protocol.slice(0, -1);
-  // RFC 1035 §2.3.4: a domain name is at most 255 octets, so a longer host is no real origin.
-  if (url.hostname.length > 255) return undefined;
+  // RFC 1035 §2.3.4: a name is at most 253 characters (root dot aside) in labels of at most 63,
+  // so a longer host is no real origin.
+  const name = url.hostname.replace(/\.$/, "");
+  if (!url.hostname.startsWith("[") && (name.length > 253 || name.split(".").some((label) => label.length > 63))) return undefined;
+  // Port 0 is on every browser's blocked-port list: no page is ever loaded from it.
+  if (url.port === "0") return undefined;
   if (TUPLE_SCHEMES.has(scheme)) {
     if (url.origin !== value) return undefined;
     return { scheme, host: url.hostname, port: url.port };
   }
   // Other schemes have opaque origins in HTML, but browsers give extension pages (chrome-extension://<id>)
   // tuple-like origins. No spec says how those are spelled, so the oracle takes crossgate's
-  // documented rule for them: scheme://host[:port] with a lower-case, dot-separated host the URL
+  // documented rule for them: scheme://host[:port] with a lower-case, dot-separated host (a trailing dot allowed) the URL
   // parser leaves alone, and nothing else (no userinfo, path, query, fragment or percent-escape).
   if (url.username !== "" || url.password !== "" || url.pathname !== "" || url.search !== "" || url.hash !== "") return undefined;
   if (`${url.protocol}//${url.host}` !== value || value !== value.toLowerCase()) return undefined;
-  if (!url.hostname.startsWith("[") && !url.hostname.split(".").every((label) => /^[a-z0-9_-]+$/.test(label))) return undefined;
+  // One trailing dot is allowed here as for http(s) hosts.
+  if (!url.hostname.startsWith("[") && !url.hostname.replace(/\.$/, "").split(".").every((label) => /^[a-z0-9_-]+$/.test(label))) return undefined;
   return { scheme, host: url.hostname, port: url.port };
 }
 
@@ -128,11 +133,10 @@ export function referenceAllows(trust: TrustSpec, value: string): boolean {
   if (value === "null") return trust.allowNull;
   const origin = parseBrowserOrigin(value);
   if (origin === undefined) return false;
-  // Documented narrowings: crossgate refuses hosts with an empty label. A trailing dot
-  // ("https://example.com.") is a separate origin browsers send only when the user typed the dot;
-  // any other empty label ("https://.example.com", "a..b") is no DNS name (RFC 1035 §3.1), so
-  // no page is ever served from it.
-  if (!origin.host.startsWith("[") && origin.host.split(".").includes("")) return false;
+  // A trailing dot ("https://example.com.") is a separate origin browsers send when the user typed
+  // the dot; it matches only entries written with the dot. Documented narrowing: any other empty
+  // label ("https://.example.com", "a..b") is no DNS name (RFC 1035 §3.1), so no page is served from it.
+  if (!origin.host.startsWith("[") && origin.host.replace(/\.$/, "").split(".").includes("")) return false;
   if (trust.allowAll) return true;
   if (trust.entries.some((entry) => entryAdmits(entry, origin))) return true;
   if (trust.regexes.some((regex) => regexAdmits(regex, origin))) return true;

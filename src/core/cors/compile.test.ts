@@ -54,7 +54,26 @@ describe("compileCors validation", () => {
     ["a malformed method", { methods: ["GET", "PO ST"] }, [{ code: "method-invalid", option: "methods[1]" }]],
     ["a forbidden method", { methods: ["TRACE"] }, [{ code: "method-forbidden", option: "methods[0]" }]],
     ["a malformed header", { requestHeaders: ["x-ok", "x bad"] }, [{ code: "header-invalid", option: "requestHeaders[1]" }]],
-    ["a forbidden request header", { requestHeaders: ["Cookie"] }, [{ code: "header-forbidden", option: "requestHeaders[0]" }]],
+    ["a forbidden request header is redundant, not wrong", { requestHeaders: ["Cookie"] }, []],
+    ["a CORS response header as a request header", { requestHeaders: ["x-ok", "Access-Control-Allow-Origin"] }, [{ code: "header-misplaced", option: "requestHeaders[1]" }]],
+    ["Access-Control-Max-Age as a request header", { requestHeaders: ["access-control-max-age"] }, [{ code: "header-misplaced", option: "requestHeaders[0]" }]],
+    ["Access-Control-Expose-Headers as a request header", { requestHeaders: ["access-control-expose-headers"] }, [{ code: "header-misplaced", option: "requestHeaders[0]" }]],
+    ["Access-Control-Allow-Credentials as a request header", { requestHeaders: ["access-control-allow-credentials"] }, [{ code: "header-misplaced", option: "requestHeaders[0]" }]],
+    ["Origin as an exposed header", { exposeHeaders: ["Origin"] }, [{ code: "header-misplaced", option: "exposeHeaders[0]" }]],
+    ["Access-Control-Request-Method as an exposed header", { exposeHeaders: ["x-total", "Access-Control-Request-Method"] }, [{ code: "header-misplaced", option: "exposeHeaders[1]" }]],
+    ["Access-Control-Request-Headers as an exposed header", { exposeHeaders: ["access-control-request-headers"] }, [{ code: "header-misplaced", option: "exposeHeaders[0]" }]],
+    ["Access-Control-Allow-Origin as an exposed header", { exposeHeaders: ["access-control-allow-origin"] }, [{ code: "header-misplaced", option: "exposeHeaders[0]" }]],
+    ["Access-Control-Max-Age as an exposed header", { exposeHeaders: ["Access-Control-Max-Age"] }, [{ code: "header-misplaced", option: "exposeHeaders[0]" }]],
+    ["a host longer than 253 characters", { origins: [`https://${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.example.com`] }, [{ code: "origin-host-too-long", option: "origins[0]" }]],
+    ["a label longer than 63 characters", { origins: [`https://${"a".repeat(64)}.example.com`] }, [{ code: "origin-host-too-long", option: "origins[0]" }]],
+    ["a label of exactly 63 characters", { origins: [`https://${"a".repeat(63)}.example.com`] }, []],
+    ["a pattern over a label longer than 63 characters", { origins: [`https://*.${"a".repeat(64)}.com`] }, [{ code: "origin-host-too-long", option: "origins[0]" }]],
+    ["port 0", { origins: ["http://localhost:0"] }, [{ code: "origin-port-zero", option: "origins[0]" }]],
+    ["an IPv4-mapped IPv6 host", { origins: ["http://[::ffff:127.0.0.1]:8000"] }, [{ code: "origin-ipv4-mapped", option: "origins[0]" }]],
+    ["an IPv4-mapped IPv6 host as browsers serialise it", { origins: ["http://[::ffff:7f00:1]"] }, [{ code: "origin-ipv4-mapped", option: "origins[0]" }]],
+    ["a host ending with a dot", { origins: ["http://example.com.:3999", "http://localhost.", "https://*.example.com."] }, []],
+    ["a loopback host ending with a dot, with credentials", { origins: ["http://localhost.:3000"], ...CREDS }, []],
+    ["a wildcard over a TLD ending with a dot, with credentials", { origins: ["https://*.com."], ...CREDS }, [{ code: "origin-public-suffix-wildcard", option: "origins[0]" }]],
     ["a forbidden exposed header", { exposeHeaders: ["Set-Cookie"] }, [{ code: "header-forbidden", option: "exposeHeaders[0]" }]],
     ["a negative max-age", { maxAgeSeconds: -1 }, [{ code: "max-age-invalid", option: "maxAgeSeconds" }]],
     ["a fractional max-age", { maxAgeSeconds: 1.5 }, [{ code: "max-age-invalid", option: "maxAgeSeconds" }]],
@@ -86,13 +105,48 @@ describe("compileCors validation", () => {
     expect(() => compileCors({ credential: true } as CorsOptions)).toThrow(/did you mean "credentials"/);
   });
 
-  it("warns in debug mode about a max-age above the browsers' caps", () => {
-    const warnings: string[] = [];
-    compileCors({ maxAgeSeconds: 100000, debug: true, logger: { warn: (m) => warnings.push(m) } });
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("Chromium's cap of 7200s and Firefox's cap of 86400s");
-    compileCors({ maxAgeSeconds: 100000, logger: { warn: (m) => warnings.push(m) } });
-    expect(warnings).toHaveLength(1);
+  it.each<[string, CorsOptions, { code: string; option: string }[]]>([
+    ["a valid configuration", { origins: ["https://a.com"], requestHeaders: ["x-ok"], maxAgeSeconds: 600 }, []],
+    ["django-cors-headers' pre-4.0 default headers", { requestHeaders: ["accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent", "x-csrftoken", "x-requested-with"] }, [
+      { code: "header-redundant", option: "requestHeaders[1]" },
+      { code: "header-redundant", option: "requestHeaders[4]" },
+      { code: "header-redundant", option: "requestHeaders[5]" },
+    ]],
+    ["Cookie as a request header", { requestHeaders: ["Cookie", "x-ok"] }, [{ code: "header-redundant", option: "requestHeaders[0]" }]],
+    ["a max-age above Chromium's cap", { maxAgeSeconds: 86400 }, [{ code: "max-age-above-cap", option: "maxAgeSeconds" }]],
+    ["a max-age above both caps", { maxAgeSeconds: 100000, debug: true }, [{ code: "max-age-above-cap", option: "maxAgeSeconds" }]],
+    ["a max-age at Chromium's cap", { maxAgeSeconds: 7200 }, []],
+  ])("warns, and builds the policy, for %s", (_name, options, expected) => {
+    const logged: string[] = [];
+    const compiled = compileCors({ ...options, logger: { warn: (m) => logged.push(m) } });
+    expect(compiled.warnings.map(({ code, option }) => ({ code, option }))).toEqual(expected);
+    expect(logged).toHaveLength(expected.length);
+    for (const line of logged) expect(line).toMatch(/^crossgate: warning: \S+: .+ Fix: .+/);
+  });
+
+  it("leaves redundant request headers out of the compiled list, and logs each warning once per options object", () => {
+    const logged: string[] = [];
+    const options: CorsOptions = { origins: ["https://a.com"], requestHeaders: ["accept-encoding", "X-Ok", "dnt"], logger: { warn: (m) => logged.push(m) } };
+    const compiled = compileCors(options);
+    expect([...compiled.requestHeaders]).toEqual(["x-ok"]);
+    expect(compiled.allowHeadersValue).toBe("x-ok");
+    expect(logged).toEqual([
+      'crossgate: warning: requestHeaders[0]: "accept-encoding" is a header browsers never let scripts set, so allowing it has no effect; it is left out of Access-Control-Allow-Headers. Fix: remove it.',
+      'crossgate: warning: requestHeaders[2]: "dnt" is a header browsers never let scripts set, so allowing it has no effect; it is left out of Access-Control-Allow-Headers. Fix: remove it.',
+    ]);
+    compileCors(options);
+    expect(logged).toHaveLength(2);
+    compileCors({ ...options });
+    expect(logged).toHaveLength(4);
+  });
+
+  it("names the browsers' caps in the max-age warning", () => {
+    expect(compileCors({ maxAgeSeconds: 100000, logger: { warn: () => {} } }).warnings[0]?.problem).toContain("Chromium's cap of 7200s and Firefox's cap of 86400s");
+  });
+
+  it("says what a misplaced CORS header should be instead", () => {
+    expect(() => compileCors({ requestHeaders: ["Access-Control-Allow-Credentials"] })).toThrow(/use the option that controls it \(credentials\)/);
+    expect(() => compileCors({ origins: ["http://[::ffff:127.0.0.1]:8000"] })).toThrow(/Fix: write "http:\/\/127\.0\.0\.1:8000"/);
   });
 
   it("freezes the compiled policy and its option copy", () => {

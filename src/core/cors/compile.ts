@@ -1,10 +1,12 @@
-import { IssueCollector } from "../errors.ts";
+import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
 import { nearestName } from "../internal/suggest.ts";
 import {
   isForbiddenMethod,
   isForbiddenRequestHeader,
   isForbiddenResponseHeader,
+  isRequestOnlyHeader,
+  isResponseOnlyCorsHeader,
   isToken,
   normalizeMethod,
 } from "../internal/tokens.ts";
@@ -48,13 +50,17 @@ export interface CompiledCors {
   readonly varyPreflight: string;
   readonly debug: boolean;
   readonly logger: CorsLogger;
+  /** What is redundant in the options (already logged once to `logger`); `crossgate check` lists them. */
+  readonly warnings: readonly ConfigWarning[];
 }
 
 const BROWSER_MAX_AGE_CAPS = { chromium: 7200, firefox: 86400 };
 
 /**
  * Validates every option, collecting every problem, and compiles the policy's request path.
- * Throws one `ConfigError` listing all problems; nothing is half-built.
+ * Throws one `ConfigError` listing all problems; nothing is half-built. What is merely redundant
+ * (a header scripts can never send, a max-age above the browsers' caps) is a warning instead:
+ * logged once per options object, kept in `warnings`, and left out of the compiled lists.
  */
 export function compileCors(input: CorsOptions, subject = "CORS configuration"): CompiledCors {
   const issues = new IssueCollector();
@@ -194,15 +200,20 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     issues.add("wrong-type", "logger", logger, "must have a warn(message) method.", "pass console or an object with warn().");
   }
 
-  issues.throwIfAny(subject);
-
-  if (debug && typeof maxAge === "number" && maxAge > BROWSER_MAX_AGE_CAPS.chromium) {
-    logger.warn(
-      `crossgate cors: maxAgeSeconds ${maxAge} is above Chromium's cap of ${BROWSER_MAX_AGE_CAPS.chromium}s` +
+  if (typeof maxAge === "number" && maxAgeValue !== undefined && maxAge > BROWSER_MAX_AGE_CAPS.chromium) {
+    issues.warn(
+      "max-age-above-cap",
+      "maxAgeSeconds",
+      maxAge,
+      `is above Chromium's cap of ${BROWSER_MAX_AGE_CAPS.chromium}s` +
         (maxAge > BROWSER_MAX_AGE_CAPS.firefox ? ` and Firefox's cap of ${BROWSER_MAX_AGE_CAPS.firefox}s` : "") +
-        "; browsers will cache preflights for less time than configured.",
+        "; browsers cache preflights for less time than configured.",
+      `write maxAgeSeconds: ${maxAge > BROWSER_MAX_AGE_CAPS.firefox ? BROWSER_MAX_AGE_CAPS.firefox : BROWSER_MAX_AGE_CAPS.chromium}, or leave it: nothing breaks.`,
     );
   }
+
+  issues.throwIfAny(subject);
+  logWarningsOnce(input, issues.warnings, logger);
 
   const isPublic = origins.any && !credentials;
   const allowMethodsValue = anyMethod
@@ -258,6 +269,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     varyPreflight,
     debug,
     logger,
+    warnings: Object.freeze([...issues.warnings]),
   });
 }
 
@@ -294,17 +306,59 @@ function headerNames(
       issues.add("header-invalid", entry, name, "cannot be \"*\" here.", "list header names.");
       return;
     }
+    if (rules.forbidRequestHeaders && isResponseOnlyCorsHeader(lower)) {
+      // The server sends these; a browser never asks for them, so listing one is a mix-up.
+      issues.add(
+        "header-misplaced",
+        entry,
+        name,
+        "is a header of the CORS response, which the server sends; browsers never ask to send it, so allowing it as a request header means nothing.",
+        `remove it; to set the response header, use the option that controls it (${responseHeaderOption(lower)}).`,
+      );
+      return;
+    }
     if (rules.forbidRequestHeaders && isForbiddenRequestHeader(lower)) {
-      issues.add("header-forbidden", entry, name, "is a header browsers never let scripts set, so allowing it has no effect.", "remove it.");
+      // Redundant, not wrong: django-cors-headers' defaults before 4.0 listed accept-encoding, dnt and origin.
+      issues.warn(
+        "header-redundant",
+        entry,
+        name,
+        "is a header browsers never let scripts set, so allowing it has no effect; it is left out of Access-Control-Allow-Headers.",
+        lower === "cookie" || lower === "cookie2" ? "remove it; cookies are sent when credentials: true and the page asks for them." : "remove it.",
+      );
       return;
     }
     if (rules.forbidResponseHeaders && isForbiddenResponseHeader(lower)) {
       issues.add("header-forbidden", entry, name, "is never readable by scripts, whatever the server says.", "remove it.");
       return;
     }
+    if (rules.forbidResponseHeaders && (isRequestOnlyHeader(lower) || isResponseOnlyCorsHeader(lower))) {
+      issues.add(
+        "header-misplaced",
+        entry,
+        name,
+        isRequestOnlyHeader(lower)
+          ? "is a request header; a response never carries it, so exposing it means nothing."
+          : "is a CORS protocol header, which browsers consume themselves; exposing it to scripts means nothing.",
+        "remove it from the exposed headers.",
+      );
+      return;
+    }
     if (!names.includes(lower)) names.push(lower);
   });
   return names;
+}
+
+/** The option behind a CORS response header, for the fix of a misplaced one. */
+function responseHeaderOption(name: string): string {
+  if (name === "access-control-allow-origin") return "origins";
+  if (name === "access-control-allow-credentials") return "credentials";
+  if (name === "access-control-allow-methods") return "methods";
+  if (name === "access-control-allow-headers") return "requestHeaders";
+  if (name === "access-control-allow-private-network") return "privateNetwork";
+  if (name === "access-control-max-age") return "maxAgeSeconds";
+  if (name === "access-control-expose-headers") return "exposeHeaders";
+  return "origins, credentials, methods, requestHeaders";
 }
 
 /** `x-tenant-id` → `X-Tenant-Id`, for readable `Vary` values. */

@@ -1,4 +1,4 @@
-import { IssueCollector, type ConfigIssue } from "../errors.ts";
+import { IssueCollector, logWarningsOnce, type ConfigIssue } from "../errors.ts";
 import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.ts";
 import { isCorsRoutes } from "../cors/routes.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
@@ -57,6 +57,7 @@ export function compileCsrf(input: CsrfOptions, subject = "CSRF configuration"):
     if (names !== undefined) issues.issues.splice(0, issues.issues.length, ...issues.issues.map((issue) => renameIssue(issue, names)));
   }
   issues.throwIfAny(subject);
+  logWarningsOnce(input, issues.warnings, compiled!.logger);
   return compiled!;
 }
 
@@ -315,6 +316,9 @@ class ForwardingCollector extends IssueCollector {
   override add(...args: Parameters<IssueCollector["add"]>): void {
     const [code, option, value, problem, fix] = args;
     this.#target.issues.push(this.#rewrite({ code, option, value, problem, fix }));
+  }
+  override warn(...args: Parameters<IssueCollector["warn"]>): void {
+    this.#target.warn(...args);
   }
 }
 

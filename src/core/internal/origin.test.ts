@@ -12,6 +12,10 @@ describe("parseSerializedOrigin", () => {
     ["http://[::ffff:7f00:1]", { scheme: "http", host: "[::ffff:7f00:1]", port: "" }],
     ["http://10.0.0.255", { scheme: "http", host: "10.0.0.255", port: "" }],
     ["https://a.b-c.xn--p1ai", { scheme: "https", host: "a.b-c.xn--p1ai", port: "" }],
+    // A trailing dot is kept by the URL parser, and browsers send it as typed.
+    ["http://example.com.:3999", { scheme: "http", host: "example.com.", port: "3999" }],
+    ["http://localhost.", { scheme: "http", host: "localhost.", port: "" }],
+    [`https://${"a".repeat(63)}.com`, { scheme: "https", host: `${"a".repeat(63)}.com`, port: "" }],
   ])("parses %s", (origin, expected) => {
     expect(parseSerializedOrigin(origin)).toEqual(expected);
   });
@@ -34,7 +38,6 @@ describe("parseSerializedOrigin", () => {
     ["https://bücher.de"],
     ["https://example..com"],
     ["https://.example.com"],
-    ["https://example.com."],
     ["https://example.com, https://evil.com"],
     ["https://example.com\r\nX: y"],
     ["https://exa mple.com"],
@@ -52,6 +55,11 @@ describe("parseSerializedOrigin", () => {
     ["http://[::1"],
     ["https://xn--zz.com"],
     ["file://example.com"],
+    ["http://1.2.3.4."],
+    ["http://example.com..:80"],
+    ["http://localhost:0"],
+    [`https://${"a".repeat(64)}.com`],
+    [`https://${"a.".repeat(127)}com`],
   ])("refuses %j", (origin) => {
     expect(parseSerializedOrigin(origin)).toBeUndefined();
   });
@@ -90,6 +98,19 @@ describe("parseOriginEntry", () => {
     ["https://api.*.example.com", "origin-pattern-invalid", "*."],
     ["https://*", "origin-pattern-invalid", ""],
     ["https://*.1.2.3", "origin-pattern-invalid", ""],
+    // The value the user meant, whatever the typo.
+    ["http//:localhost:8000", "origin-missing-scheme", 'write "http://localhost:8000".'],
+    ["https:/app.example.com", "origin-missing-scheme", 'write "https://app.example.com".'],
+    ["https:app.example.com", "origin-missing-scheme", 'write "https://app.example.com".'],
+    ["HTTPS://Example.com/", "origin-has-path", 'write "https://example.com".'],
+    ["127.0.0.1:8000", "origin-missing-scheme", 'write "http://127.0.0.1:8000".'],
+    [" https://app.example.com", "origin-invalid", 'write "https://app.example.com".'],
+    ["HTTP://LOCALHOST:*", "origin-uppercase", 'write "http://localhost:*".'],
+    ["https://*.example.com:443", "origin-default-port", 'write "https://*.example.com".'],
+    ["http://localhost:0", "origin-port-zero", '"http://localhost:8080"'],
+    ["http://[::ffff:127.0.0.1]:8000", "origin-ipv4-mapped", 'write "http://127.0.0.1:8000".'],
+    ["http://[0:0:0:0:0:ffff:7f00:1]", "origin-ipv4-mapped", 'write "http://127.0.0.1".'],
+    [`https://${"a".repeat(64)}.example.com`, "origin-host-too-long", "address bar"],
   ])("diagnoses %s as %s with the fix %s", (entry, code, fix) => {
     const parsed = parseOriginEntry(entry);
     expect("code" in parsed && parsed.code).toBe(code);
@@ -104,7 +125,10 @@ describe("isLoopbackHost", () => {
     ["127.0.0.1", true],
     ["127.1.2.3", true],
     ["[::1]", true],
+    ["localhost.", true],
+    ["app.localhost.", true],
     ["localhost.evil.com", false],
+    ["localhost.evil.com.", false],
     ["128.0.0.1", false],
     ["example.com", false],
   ])("%s → %s", (host, expected) => {

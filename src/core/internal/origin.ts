@@ -18,9 +18,14 @@ export interface ParsedOrigin {
   readonly port: string;
 }
 
-// Linear-time: labels are separated by a character they cannot contain, so no backtracking.
+// Linear-time: labels are separated by a character they cannot contain, so no backtracking. A
+// host may end with a dot (`http://localhost.`): the URL parser keeps it, and browsers send it.
 const SERIALIZED_ORIGIN =
-  /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)(?::(0|[1-9][0-9]{0,4}))?$/;
+  /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::(0|[1-9][0-9]{0,4}))?$/;
+
+/** RFC 1035 §2.3.4: a name of at most 253 characters (without the root dot), labels of at most 63. */
+const MAX_HOST_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: "80", https: "443", ws: "80", wss: "443" };
 
@@ -35,8 +40,8 @@ export function parseSerializedOrigin(origin: string): ParsedOrigin | undefined 
   const scheme = match[1]!;
   const host = match[2]!;
   const port = match[3] ?? "";
-  if (port !== "" && (Number(port) > 65535 || DEFAULT_PORTS[scheme] === port)) return undefined;
-  if (host.length > 255) return undefined;
+  if (port !== "" && (port === "0" || Number(port) > 65535 || DEFAULT_PORTS[scheme] === port)) return undefined;
+  if (hostTooLong(host)) return undefined;
   // HTML "origin" of a URL: file: URLs have opaque origins, serialised as "null".
   if (scheme === "file") return undefined;
   if (mayBeRewrittenByUrlParser(scheme, host) && !urlParserKeeps(origin)) return undefined;
@@ -55,7 +60,22 @@ const ENDS_IN_NUMBER = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
  */
 function mayBeRewrittenByUrlParser(scheme: string, host: string): boolean {
   if (host.charCodeAt(0) === 91 /* "[" */ || host.includes("xn--")) return true;
-  return SPECIAL_SCHEMES.has(scheme) && ENDS_IN_NUMBER.test(host) && !CANONICAL_IPV4.test(host);
+  // "ends in a number" ignores one empty last label, so `1.2.3.4.` is the IPv4 address 1.2.3.4.
+  return SPECIAL_SCHEMES.has(scheme) && (host.endsWith(".") ? ENDS_IN_NUMBER.test(host.slice(0, -1)) || host === "." : ENDS_IN_NUMBER.test(host) && !CANONICAL_IPV4.test(host));
+}
+
+/** A DNS name no resolver accepts: longer than 253 characters (root dot aside) or with a label over 63. */
+function hostTooLong(host: string): boolean {
+  if (host.charCodeAt(0) === 91 /* "[" */) return false;
+  const name = host.endsWith(".") ? host.slice(0, -1) : host;
+  if (name.length > MAX_HOST_LENGTH) return true;
+  let start = 0;
+  for (let dot = name.indexOf("."); ; dot = name.indexOf(".", start)) {
+    const end = dot === -1 ? name.length : dot;
+    if (end - start > MAX_LABEL_LENGTH) return true;
+    if (dot === -1) return false;
+    start = dot + 1;
+  }
 }
 
 /** Whether the URL parser serialises `scheme://host[:port]` back to exactly the same text. */
@@ -70,7 +90,8 @@ function urlParserKeeps(origin: string): boolean {
 
 /** `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`: secure contexts even over plain http. */
 export function isLoopbackHost(host: string): boolean {
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  // Secure Contexts "potentially trustworthy origin" names "localhost." and ".localhost." too.
+  if (host === "localhost" || host.endsWith(".localhost") || host === "localhost." || host.endsWith(".localhost.")) return true;
   if (host === "[::1]") return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
@@ -108,6 +129,9 @@ export interface OriginEntryProblem {
     | "origin-default-port"
     | "origin-unicode-host"
     | "origin-invalid"
+    | "origin-host-too-long"
+    | "origin-port-zero"
+    | "origin-ipv4-mapped"
     | "origin-pattern-invalid";
   readonly problem: string;
   readonly fix: string;
@@ -120,31 +144,40 @@ export interface OriginEntryProblem {
  * the corrected value.
  */
 export function parseOriginEntry(entry: string): OriginEntry | OriginEntryProblem {
+  return parseEntry(entry, true);
+}
+
+function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryProblem {
   if (entry === "*") return { kind: "any" };
   if (entry === "null") return { kind: "null" };
+  // The corrected value, computed only for a problem: what the user meant, checked to be valid.
+  const fix = (otherwise: string): string => {
+    const repaired = suggest ? repairOriginEntry(entry) : undefined;
+    return repaired === undefined ? otherwise : `write ${JSON.stringify(repaired)}.`;
+  };
+  const GENERIC_FIX = 'write it like "https://app.example.com" or "http://localhost:5173".';
+  if (entry.trim() !== entry) {
+    return { code: "origin-invalid", problem: "has white space around it; an Origin header never does.", fix: fix(GENERIC_FIX) };
+  }
 
   const schemeEnd = entry.indexOf("://");
-  if (schemeEnd <= 0) {
-    const scheme = /^(localhost|127\.|\[::1\])/.test(entry) ? "http" : "https";
-    const guess = `${scheme}://${entry}`.replace(scheme === "https" ? /:443(?=$|[/?#])/ : /:80(?=$|[/?#])/, "");
+  if (schemeEnd <= 0 || !/^[a-z][a-z0-9+.-]*$/i.test(entry.slice(0, schemeEnd))) {
     return {
       code: "origin-missing-scheme",
-      problem: "has no scheme; an origin is scheme://host[:port].",
-      fix: `write ${JSON.stringify(stripAfterAuthority(guess))}.`,
+      problem: "does not start with a scheme and \"://\"; an origin is scheme://host[:port].",
+      fix: fix(GENERIC_FIX),
     };
   }
   const scheme = entry.slice(0, schemeEnd);
   const rest = entry.slice(schemeEnd + 3);
   const authorityEnd = firstIndexOf(rest, "/?#");
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
-  const canonicalGuess = `${scheme.toLowerCase()}://${authority.toLowerCase()}`;
 
   if (authority.includes("@")) {
-    const withoutUserinfo = `${scheme.toLowerCase()}://${authority.slice(authority.lastIndexOf("@") + 1).toLowerCase()}`;
     return {
       code: "origin-has-userinfo",
       problem: "contains a user name or password; browsers never send those in Origin.",
-      fix: `write ${JSON.stringify(withoutUserinfo)}.`,
+      fix: fix(GENERIC_FIX),
     };
   }
   if (authorityEnd !== -1) {
@@ -154,45 +187,31 @@ export function parseOriginEntry(entry: string): OriginEntry | OriginEntryProble
         tail === "/"
           ? "ends with a slash; an Origin header never does, so this entry would never match."
           : "has a path; an Origin header is scheme://host[:port] only, so this entry would never match.";
-      return { code: "origin-has-path", problem, fix: `write ${JSON.stringify(canonicalGuess)}.` };
+      return { code: "origin-has-path", problem, fix: fix(GENERIC_FIX) };
     }
     if (tail.startsWith("?")) {
-      return {
-        code: "origin-has-query",
-        problem: "has a query string; an Origin header never does.",
-        fix: `write ${JSON.stringify(canonicalGuess)}.`,
-      };
+      return { code: "origin-has-query", problem: "has a query string; an Origin header never does.", fix: fix(GENERIC_FIX) };
     }
-    return {
-      code: "origin-has-fragment",
-      problem: "has a fragment; an Origin header never does.",
-      fix: `write ${JSON.stringify(canonicalGuess)}.`,
-    };
+    return { code: "origin-has-fragment", problem: "has a fragment; an Origin header never does.", fix: fix(GENERIC_FIX) };
   }
   if (/[^\x00-\x7f]/.test(authority)) {
-    let ascii = canonicalGuess;
-    try {
-      ascii = new URL(`${scheme}://${authority}`).origin;
-    } catch {
-      // keep the lower-cased guess
-    }
     return {
       code: "origin-unicode-host",
       problem: "has a non-ASCII host; browsers send the punycode form.",
-      fix: `write ${JSON.stringify(ascii)}.`,
+      fix: fix(GENERIC_FIX),
     };
   }
   if (entry !== entry.toLowerCase()) {
     return {
       code: "origin-uppercase",
       problem: "has upper-case letters; browsers send scheme and host in lower case, so it would never match.",
-      fix: `write ${JSON.stringify(canonicalGuess)}.`,
+      fix: fix(GENERIC_FIX),
     };
   }
 
   const { host, port } = splitHostPort(authority);
   const subdomains = host.startsWith("*.");
-  if (port === "*" || subdomains) return parsePattern(entry, scheme, host, port, subdomains);
+  if (port === "*" || subdomains) return parsePattern(scheme, host, port, subdomains, fix);
   if (host.includes("*")) {
     return {
       code: "origin-pattern-invalid",
@@ -204,26 +223,28 @@ export function parseOriginEntry(entry: string): OriginEntry | OriginEntryProble
     return {
       code: "origin-default-port",
       problem: `names the default port ${port}; browsers omit it, so this entry would never match.`,
-      fix: `write ${JSON.stringify(`${scheme}://${host}`)}.`,
+      fix: fix(`write ${JSON.stringify(`${scheme}://${host}`)}.`),
     };
   }
+  const neverSent = hostOrPortProblem(scheme, host, port, "entry");
+  if (neverSent !== undefined) return neverSent;
   const parsed = parseSerializedOrigin(entry);
   if (parsed === undefined) {
     return {
       code: "origin-invalid",
-      problem: "is not an origin a browser can send (scheme://host[:port], lower case, port 0-65535).",
-      fix: 'write it like "https://app.example.com" or "http://localhost:5173".',
+      problem: "is not an origin a browser can send (scheme://host[:port], lower case, port 1-65535).",
+      fix: fix(GENERIC_FIX),
     };
   }
   return { kind: "exact", origin: entry, parsed };
 }
 
 function parsePattern(
-  entry: string,
   scheme: string,
   host: string,
   port: string,
   subdomains: boolean,
+  fix: (otherwise: string) => string,
 ): OriginEntry | OriginEntryProblem {
   const invalid: OriginEntryProblem = {
     code: "origin-pattern-invalid",
@@ -231,20 +252,107 @@ function parsePattern(
       "is not a valid pattern; patterns are scheme://*.domain[:port] (one or more subdomain labels) or scheme://host:* (any port).",
     fix: 'write it like "https://*.example.com" or "http://localhost:*".',
   };
+  if (port !== "" && port !== "*" && DEFAULT_PORTS[scheme] === port) {
+    return {
+      code: "origin-default-port",
+      problem: `names the default port ${port}; browsers omit it, so this pattern would never match.`,
+      fix: fix(`write ${JSON.stringify(`${scheme}://${host}`)}.`),
+    };
+  }
+  const neverSent = hostOrPortProblem(scheme, subdomains ? `x${host.slice(1)}` : host, port === "*" ? "" : port, "pattern");
+  if (neverSent !== undefined) return neverSent;
   const concreteHost = subdomains ? `x${host.slice(1)}` : host;
   const concretePort = port === "*" ? "" : port;
   const probe = `${scheme}://${concreteHost}${concretePort === "" ? "" : `:${concretePort}`}`;
   if (concreteHost.includes("*") || parseSerializedOrigin(probe) === undefined) return invalid;
   if (subdomains && isIpHost(host.slice(2))) return invalid;
   if (subdomains && /^\d+$/.test(host.slice(host.lastIndexOf(".") + 1))) return invalid;
-  if (port !== "" && port !== "*" && DEFAULT_PORTS[scheme] === port) {
+  return { kind: "pattern", scheme, host: subdomains ? host.slice(1) : host, subdomains, port };
+}
+
+/**
+ * Hosts and ports the URL parser accepts but no browser ever sends in `Origin`: an over-long DNS
+ * name, port 0 (a blocked port: the page never loads), and an IPv4-mapped IPv6 address, which a
+ * browser only sends for a page loaded from that literal, and which is almost always meant as IPv4.
+ */
+function hostOrPortProblem(scheme: string, host: string, port: string, what: "entry" | "pattern"): OriginEntryProblem | undefined {
+  const suffix = port === "" ? "" : `:${port}`;
+  if (hostTooLong(host)) {
     return {
-      code: "origin-default-port",
-      problem: `names the default port ${port}; browsers omit it, so this pattern would never match.`,
-      fix: `write ${JSON.stringify(`${scheme}://${host}`)}.`,
+      code: "origin-host-too-long",
+      problem: `has a host longer than ${MAX_HOST_LENGTH} characters or a label longer than ${MAX_LABEL_LENGTH}; no such name resolves, so this ${what} would never match.`,
+      fix: "write the host as the browser's address bar shows it.",
     };
   }
-  return { kind: "pattern", scheme, host: subdomains ? host.slice(1) : host, subdomains, port };
+  if (port === "0") {
+    return {
+      code: "origin-port-zero",
+      problem: `names port 0, which browsers refuse to load pages from, so this ${what} would never match.`,
+      fix: `write the port the page is served on, e.g. ${JSON.stringify(`${scheme}://${host}:8080`)}.`,
+    };
+  }
+  const mapped = /^\[(?:(?:0{1,4}:){5}|::(?:0{1,4}:)?)ffff:([0-9a-f:.]+)\]$/.exec(host);
+  if (mapped !== null) {
+    const ipv4 = mappedIpv4(mapped[1]!);
+    return {
+      code: "origin-ipv4-mapped",
+      problem: "is an IPv4-mapped IPv6 address; browsers send the IPv4 form for pages loaded from an IPv4 address, so this is almost certainly meant as IPv4.",
+      fix: ipv4 === undefined ? "write the IPv4 address, e.g. \"http://127.0.0.1:8000\"." : `write ${JSON.stringify(`${scheme}://${ipv4}${suffix}`)}.`,
+    };
+  }
+  return undefined;
+}
+
+/** `127.0.0.1` or `7f00:1` (the mapped tail, as written or as the URL parser serialises it) → `127.0.0.1`. */
+function mappedIpv4(tail: string): string | undefined {
+  if (CANONICAL_IPV4.test(tail)) return tail;
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail);
+  if (hex === null) return undefined;
+  const high = parseInt(hex[1]!, 16);
+  const low = parseInt(hex[2]!, 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+const KNOWN_SCHEMES = ["https", "http", "wss", "ws"];
+const LOOPBACK_START = /^(?:localhost|127\.|\[::1\])/i;
+
+/**
+ * The entry the user meant, for a "Fix:", or `undefined` when there is no single obvious one. It
+ * repairs one kind of typo at a time, as people make them: a mangled "://" (`http//:host`,
+ * `https:/host`), a missing scheme (`localhost:3000` → http for loopback, https otherwise), and what
+ * the URL parser normalises (case, a path or trailing slash, userinfo, a default port, a Unicode
+ * host). The result is checked: it is only returned when crossgate accepts it.
+ */
+export function repairOriginEntry(entry: string): string | undefined {
+  let text = entry.trim();
+  let scheme: string | undefined;
+  const separated = /^([a-z][a-z0-9+.-]*)([:/\\]{1,4})(.*)$/is.exec(text);
+  if (separated !== null && KNOWN_SCHEMES.includes(separated[1]!.toLowerCase())) {
+    scheme = separated[1]!.toLowerCase();
+    text = separated[3]!;
+  } else if (separated !== null && separated[2] === "://") {
+    scheme = separated[1]!.toLowerCase();
+    text = separated[3]!;
+  } else {
+    scheme = LOOPBACK_START.test(text) ? "http" : "https";
+  }
+  const authorityEnd = firstIndexOf(text, "/?#\\");
+  let authority = authorityEnd === -1 ? text : text.slice(0, authorityEnd);
+  authority = authority.slice(authority.lastIndexOf("@") + 1);
+  const anyPort = authority.endsWith(":*");
+  if (anyPort) authority = authority.slice(0, -2);
+  let host: string;
+  try {
+    // The WHATWG URL parser lower-cases, drops a default port and gives the punycode host, as browsers do.
+    host = new URL(`${scheme}://${authority}`).host;
+  } catch {
+    return undefined;
+  }
+  if (host === "") return undefined;
+  const candidate = `${scheme}://${host}${anyPort ? ":*" : ""}`;
+  if (candidate === entry) return undefined;
+  const parsed = parseEntry(candidate, false);
+  return "kind" in parsed && (parsed.kind === "exact" || parsed.kind === "pattern") ? candidate : undefined;
 }
 
 function splitHostPort(authority: string): { host: string; port: string } {
@@ -265,11 +373,4 @@ function firstIndexOf(text: string, characters: string): number {
     if (characters.includes(text[index]!)) return index;
   }
   return -1;
-}
-
-function stripAfterAuthority(url: string): string {
-  const schemeEnd = url.indexOf("://");
-  const rest = url.slice(schemeEnd + 3);
-  const end = firstIndexOf(rest, "/?#");
-  return (url.slice(0, schemeEnd + 3) + (end === -1 ? rest : rest.slice(0, end))).toLowerCase();
 }

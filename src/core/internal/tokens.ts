@@ -74,6 +74,19 @@ export function isForbiddenRequestHeader(name: string): boolean {
   return FORBIDDEN_REQUEST_HEADERS.has(name) || name.startsWith("proxy-") || name.startsWith("sec-");
 }
 
+/**
+ * Headers of the CORS response (`Access-Control-Allow-*`, `-Max-Age`, `-Expose-Headers`): the server
+ * sends them, so a browser never asks to send one (Fetch "CORS protocol", HTTP response headers).
+ */
+export function isResponseOnlyCorsHeader(name: string): boolean {
+  return name.startsWith("access-control-allow-") || name === "access-control-max-age" || name === "access-control-expose-headers";
+}
+
+/** Headers only requests carry in the CORS protocol (`Origin`, `Access-Control-Request-*`): never in a response. */
+export function isRequestOnlyHeader(name: string): boolean {
+  return name === "origin" || name.startsWith("access-control-request-");
+}
+
 /** Fetch "forbidden response-header name": never readable by scripts, so exposing it is a mistake. */
 export function isForbiddenResponseHeader(name: string): boolean {
   return name === "set-cookie" || name === "set-cookie2";
