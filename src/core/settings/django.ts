@@ -1,4 +1,4 @@
-import { IssueCollector } from "../errors.ts";
+import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.ts";
 import type { CorsOptions } from "../cors/options.ts";
 import type { CsrfOptions } from "../csrf/options.ts";
 import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
@@ -9,6 +9,12 @@ export interface CrossgateSettings {
   readonly cors: CorsOptions;
   /** CSRF guard options; `csrf.cors` holds `cors`, so the guard trusts the same origins. */
   readonly csrf: CsrfOptions;
+  /**
+   * What is redundant in the settings (a removed setting, a header scripts can never send), named by
+   * setting. Already logged once to `extras.cors.logger` (default `console`); a policy built from
+   * `cors` does not log them again.
+   */
+  readonly warnings: readonly ConfigWarning[];
 }
 
 /** Extra crossgate options that Django has no setting for, merged into the result. */
@@ -36,7 +42,15 @@ export function fromDjangoSettings(settings: Readonly<Record<string, unknown>>, 
   const cors = corsOptionsFromSettings(reader, extras.cors ?? {}, issues);
   const csrf = csrfOptionsFromSettings({ reader, raw: (name) => settings[name] }, cors, extras.csrf ?? {}, issues);
   issues.throwIfAny("Django settings");
-  return { cors, csrf };
+  return settingsResult(settings, cors, csrf, issues, extras);
+}
+
+/** The result of a settings reader, its warnings logged once to the CORS logger. */
+export function settingsResult(source: object, cors: CorsOptions, csrf: CsrfOptions, issues: IssueCollector, extras: SettingsExtras): CrossgateSettings {
+  const warnings = Object.freeze([...issues.warnings]);
+  const logger = extras.cors?.logger ?? console;
+  logWarningsOnce(source, warnings, logger);
+  return { cors, csrf, warnings };
 }
 
 function djangoReader(settings: Readonly<Record<string, unknown>>, issues: IssueCollector): SettingsReader {

@@ -1,7 +1,7 @@
 import { IssueCollector } from "../errors.ts";
 import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
 import { csrfOptionsFromSettings } from "./django-csrf.ts";
-import type { CrossgateSettings, SettingsExtras } from "./django.ts";
+import { settingsResult, type CrossgateSettings, type SettingsExtras } from "./django.ts";
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -25,7 +25,7 @@ export function fromEnv(env: Environment = globalThis.process?.env ?? {}, extras
   const cors = corsOptionsFromSettings(reader, extras.cors ?? {}, issues);
   const csrf = csrfOptionsFromSettings({ reader, raw: (name) => rawEnv(env, name) }, cors, extras.csrf ?? {}, issues);
   issues.throwIfAny("environment");
-  return { cors, csrf };
+  return settingsResult(env, cors, csrf, issues, extras);
 }
 
 function envReader(env: Environment, issues: IssueCollector): SettingsReader {

@@ -63,14 +63,65 @@ describe("fromDjangoSettings", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ["wrong types", { CORS_ALLOW_CREDENTIALS: "True", CORS_PREFLIGHT_MAX_AGE: -1, CORS_ALLOW_METHODS: "GET" }, ["CORS_ALLOW_METHODS: wrong-type", "CORS_PREFLIGHT_MAX_AGE: wrong-type", "CORS_ALLOW_CREDENTIALS: wrong-type"]],
     ["a typo in a setting name", { CORS_ALLOWED_ORIGIN: ["https://a.com"] }, ["CORS_ALLOWED_ORIGIN: unknown-option"]],
-    ["removed settings", { CORS_REPLACE_HTTPS_REFERER: true }, ["CORS_REPLACE_HTTPS_REFERER: unknown-option"]],
+    ["a name django-cors-headers ignores", { CORS_ALLOWED_METHODS: ["GET"], CORS_ALLOWED_HEADERS: ["x-a"], CORS_ALLOW_ORIGIN: ["https://a.com"] }, ["CORS_ALLOWED_METHODS: unknown-option", "CORS_ALLOWED_HEADERS: unknown-option", "CORS_ALLOW_ORIGIN: unknown-option"]],
     ["an origin with a path", { CORS_ALLOWED_ORIGINS: ["https://a.com/"] }, ["CORS_ALLOWED_ORIGINS[0]: origin-has-path"]],
     ["a legacy name in errors", { CORS_ORIGIN_WHITELIST: ["https://a.com/"] }, ["CORS_ORIGIN_WHITELIST[0]: origin-has-path"]],
     ["allow-all with credentials", { CORS_ALLOW_ALL_ORIGINS: true, CORS_ALLOW_CREDENTIALS: true }, ["CORS_ALLOW_ALL_ORIGINS: any-origin-with-credentials"]],
     ["an unanchored regex", { CORS_ALLOWED_ORIGIN_REGEXES: ["^https://a\\.com"] }, ["CORS_ALLOWED_ORIGIN_REGEXES[0]: regex-unanchored"]],
-    ["a forbidden header", { CORS_ALLOW_HEADERS: ["origin"] }, ["CORS_ALLOW_HEADERS[0]: header-forbidden"]],
+    ["a CORS response header as a request header", { CORS_ALLOW_HEADERS: ["access-control-allow-origin"] }, ["CORS_ALLOW_HEADERS[0]: header-misplaced"]],
+    ["a request header as an exposed header", { CORS_EXPOSE_HEADERS: ["origin"] }, ["CORS_EXPOSE_HEADERS[0]: header-misplaced"]],
   ])("names the setting for %s", (_name, settings, expected) => {
     expect(problems(() => fromDjangoSettings(settings))).toEqual(expected);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["nothing redundant", { CORS_ALLOWED_ORIGINS: ["https://a.com"] }, []],
+    ["Django's own default max-age", {}, []],
+    ["a max-age the user wrote above Chromium's cap", { CORS_PREFLIGHT_MAX_AGE: 86400 }, ["CORS_PREFLIGHT_MAX_AGE: max-age-above-cap"]],
+    [
+      "django-cors-headers' pre-4.0 default CORS_ALLOW_HEADERS",
+      { CORS_ALLOW_HEADERS: ["accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent", "x-csrftoken", "x-requested-with"] },
+      ["CORS_ALLOW_HEADERS[1]: header-redundant", "CORS_ALLOW_HEADERS[4]: header-redundant", "CORS_ALLOW_HEADERS[5]: header-redundant"],
+    ],
+    ["removed settings", { CORS_REPLACE_HTTPS_REFERER: true, CORS_MODEL: "app.Origin" }, ["CORS_REPLACE_HTTPS_REFERER: setting-removed", "CORS_MODEL: setting-removed"]],
+  ])("accepts, with warnings named by setting, %s", (_name, settings, expected) => {
+    const logged: string[] = [];
+    const { cors, warnings } = fromDjangoSettings(settings, { cors: { logger: { warn: (m) => logged.push(m) } } });
+    expect(warnings.map((warning) => `${warning.option}: ${warning.code}`)).toEqual(expected);
+    expect(logged).toHaveLength(expected.length);
+    // Building the policy from the result does not log them a second time under the option names.
+    createCorsPolicy(cors);
+    expect(logged).toHaveLength(expected.length);
+  });
+
+  it("drops the redundant headers from the allowed list and says what replaced a removed setting", () => {
+    const logged: string[] = [];
+    const { cors, warnings } = fromDjangoSettings(
+      { CORS_ALLOW_HEADERS: ["accept-encoding", "x-csrftoken"], CORS_REPLACE_HTTPS_REFERER: true },
+      { cors: { logger: { warn: (m) => logged.push(m) } } },
+    );
+    const plan = createCorsPolicy({ ...cors, origins: ["https://a.com"] }).decide(
+      requestViewFromRecord("OPTIONS", "/", { origin: "https://a.com", "access-control-request-method": "PUT", "access-control-request-headers": "x-csrftoken" }),
+    ) as CorsPlan;
+    expect(plan.headers).toContainEqual(["Access-Control-Allow-Headers", "x-csrftoken"]);
+    expect(warnings.find((warning) => warning.code === "header-redundant")?.problem).toContain("django-cors-headers 4.0 dropped it from its default CORS_ALLOW_HEADERS");
+    expect(logged).toContain(
+      "crossgate: warning: CORS_REPLACE_HTTPS_REFERER: was removed from django-cors-headers in 4.0.0 (with CorsPostCsrfMiddleware) and does nothing. Fix: delete it; list the origins that may post in CSRF_TRUSTED_ORIGINS (crossgate's CSRF guard also trusts the CORS origins).",
+    );
+  });
+
+  it("says that Django ignores a mistaken name too, and names the real one", () => {
+    expect(() => fromDjangoSettings({ CORS_ALLOWED_METHODS: ["GET"] })).toThrow(
+      "CORS_ALLOWED_METHODS: is not a django-cors-headers setting; Django ignores it too, so what it says has never applied. Fix: did you mean CORS_ALLOW_METHODS? (With that name it takes effect, in Django too.)",
+    );
+  });
+
+  it("refuses allow-all with credentials, offering what works in development", () => {
+    expect(() => fromDjangoSettings({ CORS_ALLOW_ALL_ORIGINS: true, CORS_ALLOW_CREDENTIALS: true })).toThrow(
+      'CORS_ALLOW_ALL_ORIGINS: true allows every origin while credentials are on: any website could act as the signed-in user. Fix: set CORS_ALLOW_ALL_ORIGINS = False and list the pages\' origins in CORS_ALLOWED_ORIGINS, e.g. ["http://localhost:5173"]; for every local port in development, CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost:\\d+$"] works in Django and crossgate alike.',
+    );
+    // The regex it offers works with credentials.
+    expect(problems(() => fromDjangoSettings({ CORS_ALLOWED_ORIGIN_REGEXES: ["^http://localhost:\\d+$"], CORS_ALLOW_CREDENTIALS: true }))).toEqual([]);
   });
 
   it("ignores settings that are not django-cors-headers'", () => {
@@ -114,7 +165,7 @@ describe("fromEnv", () => {
 
   it("shows no value for an unknown name, only the name and the nearest setting", () => {
     expect(() => fromEnv({ CORS_ALLOW_CREDENTAILS: "true" })).toThrow(
-      "CORS_ALLOW_CREDENTAILS: is not a django-cors-headers setting. Fix: did you mean CORS_ALLOW_CREDENTIALS?",
+      "CORS_ALLOW_CREDENTAILS: is not a django-cors-headers setting; Django ignores it too, so what it says has never applied. Fix: did you mean CORS_ALLOW_CREDENTIALS?",
     );
   });
 
