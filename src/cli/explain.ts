@@ -11,17 +11,21 @@ import { policyTransport } from "../doctor/policy-transport.ts";
 import { doctor, DoctorUsageError } from "../doctor/probe.ts";
 import { EXIT, stylerFor, type CliIo } from "./io.ts";
 import { ConfigLoadError, loadConfig } from "./load-config.ts";
+import { SOURCE_OPTIONS, configSource } from "./source-args.ts";
 
 /** The server URL explain pretends to call; `.invalid` never resolves, and nothing is sent. */
 export const EXPLAIN_SERVER = "https://server.invalid";
 
 export const EXPLAIN_USAGE = `Usage: crossgate explain <file> --origin <origin> [options]
        crossgate explain --env --origin <origin> [options]
+       crossgate explain --django <settings module> [--pythonpath DIR] [--python PATH] --origin <origin> [options]
 
 Says what a CORS configuration would answer to a browser's request, without a server: the
 preflight and response headers it sends, and whether the browser would allow the request.
 
-  <file> | --env                  the configuration, as for crossgate check
+  <file> | --env | --django <module>
+                                  the configuration, as for crossgate check (--pythonpath and
+                                  --python go with --django)
   -o, --origin <origin>           the page's origin (required)
   -X, --method <method>           request method (default GET)
   -H, --header 'Name: value'      a header the script sets (repeatable)
@@ -41,7 +45,7 @@ export async function runExplainCommand(args: readonly string[], io: CliIo): Pro
       allowPositionals: true,
       strict: true,
       options: {
-        env: { type: "boolean" },
+        ...SOURCE_OPTIONS,
         origin: { type: "string", short: "o" },
         method: { type: "string", short: "X" },
         header: { type: "string", short: "H", multiple: true },
@@ -61,8 +65,8 @@ export async function runExplainCommand(args: readonly string[], io: CliIo): Pro
     return EXIT.ok;
   }
   const problems: string[] = [];
-  const useEnv = values.env === true;
-  if (useEnv === (positionals.length > 0) || positionals.length > 1) problems.push(useEnv ? "Give either --env or a file, not both." : "Give a configuration file or --env.");
+  const from = configSource(values, positionals, io.env);
+  if (typeof from === "string") problems.push(from);
   if (values.origin === undefined) problems.push("Missing --origin <the page's origin>.");
   const path = values.path ?? "/";
   if (!path.startsWith("/")) problems.push(`--path must start with "/", got ${JSON.stringify(path)}.`);
@@ -77,12 +81,12 @@ export async function runExplainCommand(args: readonly string[], io: CliIo): Pro
   let policy: CorsPolicy;
   let source: string;
   try {
-    const loaded = await loadConfig(useEnv ? { env: io.env } : { file: positionals[0] as string });
+    const loaded = await loadConfig(from as Exclude<typeof from, string>);
     source = loaded.source;
     policy = createCorsPolicy({ ...loaded.options, logger: { warn: () => {} } });
   } catch (error) {
     if (isConfigError(error)) return usage(io, [error.message, "Run crossgate check for details."], json);
-    if (error instanceof ConfigLoadError) return usage(io, [error.message], json);
+    if (error instanceof ConfigLoadError) return usage(io, [error.message.replace(/^crossgate: /, "")], json);
     throw error;
   }
 

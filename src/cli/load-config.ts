@@ -1,12 +1,15 @@
-// Finds the CORS configuration `check` and `explain` work on: the environment, or a file holding
-// crossgate options or django-cors-headers settings (JSON, JavaScript module, or settings.py).
+// Finds the CORS configuration `check` and `explain` work on: the environment, a Django project's
+// settings as Django evaluates them, or a file holding crossgate options or django-cors-headers
+// settings (JSON, JavaScript module, or settings.py).
 import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { extname, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CorsOptions } from "../core/cors/options.ts";
-import { ConfigError } from "../core/errors.ts";
-import { fromDjangoSettings } from "../core/settings/django.ts";
+import { ConfigError, type ConfigWarning } from "../core/errors.ts";
+import { fromDjangoSettings, type CrossgateSettings } from "../core/settings/django.ts";
 import { fromEnv } from "../core/settings/env.ts";
+import { readDjangoProject, type DjangoProject } from "./django-project.ts";
+import { ConfigLoadError } from "./load-error.ts";
 import { readPythonSettings } from "./python-settings.ts";
 
 /** A configuration read, not yet validated as a policy. */
@@ -14,26 +17,56 @@ export interface LoadedConfig {
   readonly options: CorsOptions;
   /** Where it came from, for messages: `"the environment"`, `"cors.json (crossgate options)"`. */
   readonly source: string;
+  /** For Django settings (any source): the settings read, validated, and their warnings named by setting. */
+  readonly django?: {
+    readonly settings: Readonly<Record<string, unknown>>;
+    readonly result: CrossgateSettings;
+    readonly warnings: readonly ConfigWarning[];
+    /** Lines about the project itself (`SECRET_KEY: set (not shown)`), for `check`. */
+    readonly notes: readonly string[];
+    /** With --django: whether the project sets SECRET_KEY (the value is never read out of Python). */
+    readonly secretKeySet?: boolean;
+  };
 }
 
-/** The file could not be read as a configuration at all (missing, not JSON, no export). Exit code 2. */
-export class ConfigLoadError extends Error {
-  override readonly name = "ConfigLoadError";
-}
+/** Where `check` and `explain` read the configuration from. */
+export type ConfigSource =
+  | { readonly env: Readonly<Record<string, string | undefined>> }
+  | { readonly file: string }
+  | { readonly django: DjangoProject; readonly env: Readonly<Record<string, string | undefined>> };
+
+/** Settings warnings are returned, not logged: the commands print them themselves. */
+const QUIET = { cors: { logger: { warn: () => {} } } };
 
 /**
- * Reads the configuration from `env` (`--env`) or from `file`. Django settings go through
- * `fromDjangoSettings`/`fromEnv`, which validate them and throw a `ConfigError` naming each setting.
+ * Reads the configuration from `env` (`--env`), a Django project (`--django`) or `file`. Django
+ * settings go through `fromDjangoSettings`/`fromEnv`, which validate them and throw a `ConfigError`
+ * naming each setting.
  */
-export async function loadConfig(from: { readonly env: Readonly<Record<string, string | undefined>> } | { readonly file: string }): Promise<LoadedConfig> {
-  if ("env" in from) return { options: fromEnv(from.env).cors, source: "the environment (django-cors-headers setting names)" };
+export async function loadConfig(from: ConfigSource): Promise<LoadedConfig> {
+  if ("django" in from) {
+    const project = await readDjangoProject(from.django, from.env);
+    const loaded = djangoConfig(project.settings, `${from.django.module} (Django ${project.djangoVersion} settings, imported by ${project.python})`);
+    const secret = project.secretKeySet ? "SECRET_KEY: set (its value is never shown)" : "SECRET_KEY: not set; the CSRF guard needs it to sign tokens";
+    return { ...loaded, django: { ...loaded.django!, notes: [secret], secretKeySet: project.secretKeySet } };
+  }
+  if ("env" in from) {
+    const result = fromEnv(from.env, QUIET);
+    const settings = Object.fromEntries(Object.entries(from.env).filter(([name, value]) => value !== undefined && /^(?:CORS|CSRF)_/.test(name)));
+    return { options: result.cors, source: "the environment (django-cors-headers setting names)", django: { settings, result, warnings: result.warnings, notes: [] } };
+  }
   const path = resolve(from.file);
   const extension = extname(path).toLowerCase();
   if (extension === ".py") {
     const text = await read(path, from.file);
     const { settings, problems } = readPythonSettings(text);
-    if (problems.length > 0) throw new ConfigLoadError(`crossgate: cannot read ${from.file}:\n  - ${problems.join("\n  - ")}`);
-    return { options: fromDjangoSettings(settings).cors, source: `${from.file} (Django settings)` };
+    if (problems.length > 0) {
+      throw new ConfigLoadError(
+        `crossgate: cannot read ${from.file}:\n  - ${problems.join("\n  - ")}\n` +
+          `To let Django evaluate it (environment variables, DEBUG switches, imports), run: crossgate check --django ${moduleNameOf(path)}`,
+      );
+    }
+    return djangoConfig(settings, `${from.file} (Django settings)`);
   }
   let value: unknown;
   if (extension === ".js" || extension === ".mjs" || extension === ".cjs") {
@@ -64,11 +97,23 @@ function classify(value: unknown, file: string): LoadedConfig {
   const record = value as Record<string, unknown>;
   if (Object.keys(record).some((key) => key.startsWith("CORS_"))) {
     const settings = Object.fromEntries(Object.entries(record).filter(([key]) => /^[A-Z][A-Z0-9_]*$/.test(key)));
-    return { options: fromDjangoSettings(settings).cors, source: `${file} (Django settings)` };
+    return djangoConfig(settings, `${file} (Django settings)`);
   }
   const cors = record["cors"];
   if (typeof cors === "object" && cors !== null && !Array.isArray(cors)) return { options: cors as CorsOptions, source: `${file} (crossgate options, "cors" key)` };
   return { options: record as CorsOptions, source: `${file} (crossgate options)` };
+}
+
+function djangoConfig(settings: Record<string, unknown>, source: string): LoadedConfig {
+  const result = fromDjangoSettings(settings, QUIET);
+  return { options: result.cors, source, django: { settings, result, warnings: result.warnings, notes: [] } };
+}
+
+/** `mysite/settings.py` (from the current directory) → `mysite.settings`, for the --django hint. */
+function moduleNameOf(path: string): string {
+  const inside = relative(process.cwd(), path);
+  const name = (inside.startsWith("..") ? path.split(sep).slice(-2).join(sep) : inside).replace(/\.py$/, "");
+  return name.split(sep).filter((part) => part !== "").join(".");
 }
 
 async function read(path: string, shown: string): Promise<string> {
@@ -79,4 +124,4 @@ async function read(path: string, shown: string): Promise<string> {
   }
 }
 
-export { ConfigError };
+export { ConfigError, ConfigLoadError };

@@ -32,7 +32,7 @@ export function readPythonSettings(source: string): PythonSettings {
       else delete settings[name];
     } catch (error) {
       const line = source.slice(0, match.index).split("\n").length;
-      problems.push(`line ${line}: ${name} is not a plain literal crossgate can read (${(error as Error).message}); write it as a list of strings, a string, a number or True/False.`);
+      problems.push(`line ${line}: ${name} is not a plain literal crossgate can read (${(error as Error).message}); write it as a list of strings, a string, a number or True/False, or run crossgate with --django <settings module> so that Django evaluates it.`);
     }
   }
   return { settings, problems };
