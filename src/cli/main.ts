@@ -12,8 +12,9 @@ export const MAIN_USAGE = `Usage: crossgate <command> [options]
 
 Commands:
   doctor <url> --origin <origin>   replay a cross-origin request as a browser and explain the verdict
-  check [--env | <file>]           validate a CORS configuration as a server does at start-up
-  explain [--env | <file>] --origin <origin>
+  check [--env | --django <module> | <file>]
+                                   validate a CORS configuration as a server does at start-up
+  explain [--env | --django <module> | <file>] --origin <origin>
                                    what a configuration answers to a request, without a server
 
 Run crossgate <command> --help for its options.`;
