@@ -8,12 +8,14 @@ export {
   corsRoutes,
   isCorsRoutes,
   preflightMethod,
+  ROUTE_UNCERTAIN,
   toCorsDecider,
   type CorsDecider,
   type CorsInput,
   type CorsRoute,
   type CorsRoutes,
   type CorsSetting,
+  type PathMatching,
 } from "./core/cors/routes.ts";
 export {
   DEFAULT_MAX_AGE_SECONDS,

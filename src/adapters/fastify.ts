@@ -7,11 +7,11 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastif
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
-import { preflightMethod, ROUTE_UNCERTAIN, toCorsDecider, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
+import { preflightMethod, ROUTE_UNCERTAIN, toCorsDecider, withMatching, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
 import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
-import { FastifyRouteTable, type FastifyRouting } from "./internal/fastify-routes.ts";
+import { FastifyRouteTable, fastifyPathMatching, type FastifyRouting } from "./internal/fastify-routes.ts";
 import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput, CorsSetting };
@@ -51,8 +51,10 @@ type MarkedReply = { [VARY_SET]?: unknown; [VARY_PLAN]?: CorsPlan };
  * app.post("/webhook", { config: { cors: false } }, handler);
  */
 export function cors(options: CorsInput): FastifyPluginCallback {
-  const fallback = toCorsDecider(options);
+  const decider = toCorsDecider(options);
   const plugin: FastifyPluginCallback = (instance, _options, done) => {
+    // A route list reads paths as this app's router does.
+    const fallback = withMatching(decider, fastifyPathMatching(instance.initialConfig));
     const server = instance.server as object;
     let table = tables.get(server);
     if (table === undefined) tables.set(server, (table = new FastifyRouteTable(instance as unknown as FastifyRouting)));

@@ -34,7 +34,8 @@ export interface FetchCorsOptions {
  * Bun.serve({ fetch: cors(corsRoutes([["/api/*", apiPolicy], ["*", false]]))(app) });
  */
 export function cors(options: CorsInput, behaviour: FetchCorsOptions = {}): <Rest extends unknown[]>(handler: FetchHandler<Rest>) => FetchHandler<Rest> {
-  const decider = toCorsDecider(options);
+  // A Fetch handler routes however it likes: every way of reading a path stays open.
+  const decider = toCorsDecider(options, {});
   const onError = behaviour.onError ?? reportToConsole;
   if (typeof onError !== "function") throw new TypeError("crossgate: cors(options, { onError }) needs onError to be a function.");
   return <Rest extends unknown[]>(handler: FetchHandler<Rest>): FetchHandler<Rest> =>

@@ -7,12 +7,19 @@ import type { MiddlewareHandler } from "hono";
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
-import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
+import { toCorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { requestViewFromWeb, respondToPlan, setPlanHeaders } from "./internal/web.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
+
+/**
+ * How Hono reads paths: case counts, each segment is percent-decoded (an encoded `/` stays), `//`
+ * and `;` are kept, and the URL parser already resolved dot segments. Whether a trailing slash
+ * counts is the app's `strict` option, which a middleware cannot read: left open.
+ */
+const HONO_MATCHING: PathMatching = { caseSensitive: true, decodesPath: true, mergesSlashes: false, resolvesDotSegments: false, semicolonEndsPath: false };
 
 /**
  * CORS middleware for Hono. Preflights are answered here; every other response, including
@@ -25,7 +32,7 @@ export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes
  * app.use("/api/*", cors({ origins: ["https://app.example.com"], credentials: true }));
  */
 export function cors(options: CorsInput): MiddlewareHandler {
-  const decider = toCorsDecider(options);
+  const decider = toCorsDecider(options, HONO_MATCHING);
   return async function crossgateCors(c, next) {
     if (!claimCorsDecision(c.req.raw)) return next();
     const decided = decider.decide(requestViewFromWeb(c.req.raw, c));

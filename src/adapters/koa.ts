@@ -6,7 +6,7 @@ import type { Context, Middleware } from "koa";
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
-import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
+import { toCorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { keepVary } from "./internal/keep-vary.ts";
@@ -25,7 +25,7 @@ export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes
  * app.use(cors({ origins: ["https://app.example.com"], credentials: true }));
  */
 export function cors(options: CorsInput): Middleware {
-  const decider = toCorsDecider(options);
+  const decider = toCorsDecider(options, KOA_MATCHING);
   return async function crossgateCors(ctx, next) {
     if (!claimCorsDecision(ctx.req)) return next();
     // ctx.originalUrl: the full path even under a mounted sub-app.
@@ -51,6 +51,12 @@ export function cors(options: CorsInput): Middleware {
     }
   };
 }
+
+/**
+ * How Koa apps read paths: @koa/router's defaults (case ignored, trailing slash optional, matched
+ * as received). Static file servers and app code may decode the path: left open.
+ */
+const KOA_MATCHING: PathMatching = { caseSensitive: false, strictTrailingSlash: false };
 
 /**
  * Sets the plan's headers and keeps its `Vary` tokens until the head is written: a handler may

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import type { CorsPlan } from "../core/cors/decide.ts";
-import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
+import { toCorsDecider, withMatching, type CorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { keepVary } from "./internal/keep-vary.ts";
@@ -33,12 +33,21 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: 
  * app.use(cors({ origins: ["https://app.example.com"] }));
  */
 export function cors(options: CorsInput): NodeMiddleware {
-  const policy = toCorsDecider(options);
+  const decider = toCorsDecider(options);
+  // node:http and Connect leave routing to the app: every way of reading a path stays open.
+  const plain = withMatching(decider, {});
+  const byApp = new WeakMap<object, CorsDecider>();
   return function crossgateCors(req, res, next) {
     if (!claimCorsDecision(req)) return next?.();
     // Express strips a mount path from req.url; policies and route lists see the full path.
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
     const view = new HeaderRecordView(req.method ?? "GET", url, req.headers, req);
+    const app = (req as { app?: ExpressApp }).app;
+    let policy = plain;
+    if (decider !== plain && typeof app?.enabled === "function") {
+      policy = byApp.get(app) ?? plain;
+      if (policy === plain) byApp.set(app, (policy = withMatching(decider, expressMatching(app))));
+    }
     const plan = policy.decide(view);
     if (plan instanceof Promise) {
       plan.then(
@@ -48,6 +57,22 @@ export function cors(options: CorsInput): NodeMiddleware {
     } else {
       applyPlan(plan, res, next);
     }
+  };
+}
+
+interface ExpressApp {
+  enabled(setting: string): boolean;
+}
+
+/**
+ * How Express reads paths. Its app router, and every `express.Router()` by default, ignores case
+ * and an optional trailing slash. The app settings change only the app's own router, so a changed
+ * one leaves the rule open. Static file servers and app code may decode the path: left open.
+ */
+function expressMatching(app: ExpressApp): PathMatching {
+  return {
+    caseSensitive: app.enabled("case sensitive routing") ? undefined : false,
+    strictTrailingSlash: app.enabled("strict routing") ? undefined : false,
   };
 }
 

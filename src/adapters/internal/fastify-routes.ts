@@ -12,7 +12,7 @@
  * preflight is refused (never the app-wide policy, which may be wider than the route's own).
  */
 import { createRequire } from "node:module";
-import type { CorsDecider } from "../../core/cors/routes.ts";
+import type { CorsDecider, PathMatching } from "../../core/cors/routes.ts";
 
 /** The part of a Fastify instance the table reads: its router and its router options. */
 export interface FastifyRouting {
@@ -132,6 +132,22 @@ function sameParams(mine: Record<string, string | undefined>, theirs: unknown): 
   if (keys.length !== Object.keys(other).length) return false;
   for (const key of keys) if (mine[key] !== other[key]) return false;
   return true;
+}
+
+/**
+ * How the app's router reads paths, for route lists: each segment percent-decoded, dot segments
+ * kept, and the rest from its router options.
+ */
+export function fastifyPathMatching(initialConfig: object): PathMatching {
+  const options = routerOptions(initialConfig);
+  return {
+    caseSensitive: options.caseSensitive !== false,
+    strictTrailingSlash: options.ignoreTrailingSlash !== true,
+    decodesPath: true,
+    mergesSlashes: options.ignoreDuplicateSlashes === true,
+    resolvesDotSegments: false,
+    semicolonEndsPath: options.useSemicolonDelimiter === true,
+  };
 }
 
 /** The app's router options: `routerOptions` first (Fastify 5), then the older top-level options. */

@@ -2,6 +2,7 @@ import type { RequestView } from "../request.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
 import { firstRefusedHeaderName, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
+import { decodeWholePath } from "./path-matching.ts";
 
 /** Why crossgate refused a cross-origin request. */
 export type RefusalReason =
@@ -104,7 +105,7 @@ function publicHeaders(compiled: CompiledCors): readonly CorsHeader[] {
  * promise. Never throws for any request input.
  */
 export function decideCors(compiled: CompiledCors, cache: PlanCache, request: RequestView): CorsPlan | Promise<CorsPlan> {
-  if (compiled.urlFilter !== undefined && !compiled.urlFilter(decodePath(request.path))) return cache.disabled;
+  if (compiled.urlFilter !== undefined && !compiled.urlFilter(decodeWholePath(request.path))) return cache.disabled;
 
   const origin = request.header("origin");
   // Fetch "CORS-preflight request": OPTIONS with Origin and Access-Control-Request-Method.
@@ -336,13 +337,4 @@ function plan(
   detail?: string,
 ): CorsPlan {
   return Object.freeze({ action, status, headers, vary, verdict, preflight, reason, detail });
-}
-
-function decodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }

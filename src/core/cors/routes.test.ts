@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isConfigError } from "../errors.ts";
 import { requestViewFromRecord } from "../request.ts";
 import { createCorsPolicy } from "./policy.ts";
-import { CORS_OFF, corsRoutes, isCorsRoutes, toCorsDecider, type CorsRoute } from "./routes.ts";
+import { CORS_OFF, corsRoutes, isCorsRoutes, ROUTE_UNCERTAIN, toCorsDecider, type CorsRoute } from "./routes.ts";
 import type { CorsPlan } from "./decide.ts";
 
 const APP = "https://app.example.com";
@@ -17,6 +17,10 @@ const routes = corsRoutes([
   ["/health", false],
   ["/api/*", privateApi],
 ]);
+
+/** Every rule known, none of them loosening: the path is compared as received. */
+const LITERAL = { caseSensitive: true, strictTrailingSlash: true, decodesPath: false, mergesSlashes: false, resolvesDotSegments: false, semicolonEndsPath: false };
+const U = ROUTE_UNCERTAIN;
 
 describe("corsRoutes: which policy a path gets (first match wins)", () => {
   it.each([
@@ -33,20 +37,74 @@ describe("corsRoutes: which policy a path gets (first match wins)", () => {
     ["/users/42/avatar/x", undefined],
     ["/users//avatar", undefined],
     ["/health", undefined],
-    ["/health/", undefined],
     ["/", undefined],
     ["/api/public%2Ffeed", privateApi],
-    ["/api/%70ublic/feed", publicApi],
-    ["/api/public%2F..%2F..%2Fadmin", privateApi],
+    ["/api/%70ublic/feed", privateApi],
     ["/api/%E0%A4%A", privateApi],
-  ] as const)("%s", (path, want) => {
+  ] as const)("%s, read as received", (path, want) => {
+    expect(routes.policyFor(path, LITERAL)).toBe(want);
+  });
+
+  // Every rule unknown (node:http, Fetch handlers): a path must pick the same entry every way it
+  // can be read, or no entry is certain.
+  it.each([
+    ["/api/items", privateApi],
+    ["/api/items/", privateApi],
+    ["/API/items", U],
+    ["/health/", undefined],
+    ["/api/%69tems", privateApi],
+    ["/api/public/a%20b", publicApi],
+    ["/api/public%2Ffeed", U],
+    ["/api/%70ublic/feed", U],
+    ["/API/PUBLIC/feed", U],
+    ["/api/public/..%2Fitems", U],
+    ["/api/public/../items", U],
+    ["/api/public/%2e%2e/items", U],
+    ["/api//public/feed", U],
+    ["//api/public/feed", U],
+    ["/api/public;x/feed", U],
+    ["/api/public%2F..%2F..%2Fadmin", U],
+    ["/api/%E0%A4%A", privateApi],
+    [`/api/public/${"%41".repeat(3000)}`, U],
+    [`/api/public/${"a".repeat(30_000)}`, publicApi],
+  ] as const)("%s, every rule unknown", (path, want) => {
     expect(routes.policyFor(path)).toBe(want);
   });
 
-  it("tests RegExp patterns against the decoded path", () => {
+  it.each([
+    // Express's and @koa/router's defaults: case-insensitive, trailing slash optional.
+    [{ caseSensitive: false, strictTrailingSlash: false }, "/API/Public/feed", publicApi],
+    [{ caseSensitive: false, strictTrailingSlash: false }, "/Users/42/Avatar/", publicApi],
+    [{ caseSensitive: false, strictTrailingSlash: false }, "/HEALTH/", undefined],
+    [{ caseSensitive: false, strictTrailingSlash: false }, "/api/%70ublic/feed", U],
+    // Hono: case-sensitive, decodes, keeps an encoded slash inside its segment.
+    [{ caseSensitive: true, decodesPath: true, mergesSlashes: false, resolvesDotSegments: false, semicolonEndsPath: false }, "/api/%70ublic/feed", publicApi],
+    [{ caseSensitive: true, decodesPath: true, mergesSlashes: false, resolvesDotSegments: false, semicolonEndsPath: false }, "/api/public%2Ffeed", privateApi],
+    [{ caseSensitive: true, decodesPath: true, mergesSlashes: false, resolvesDotSegments: false, semicolonEndsPath: false }, "/API/public/feed", undefined],
+    // Fastify with ignoreDuplicateSlashes and useSemicolonDelimiter.
+    [{ ...LITERAL, decodesPath: true, mergesSlashes: true, semicolonEndsPath: true }, "//api//public/feed", publicApi],
+    [{ ...LITERAL, decodesPath: true, mergesSlashes: true, semicolonEndsPath: true }, "/api/public;x", publicApi],
+  ] as const)("%j: %s", (matching, path, want) => {
+    expect(routes.policyFor(path, matching)).toBe(want);
+  });
+
+  it("tests RegExp patterns as written against each reading", () => {
     expect(routes.policyFor("/legacy/v2/items")).toBeDefined();
-    expect(routes.policyFor("/legacy/%76" + "1/items")).toBe(routes.policyFor("/legacy/v1/items"));
+    expect(routes.policyFor("/legacy/%76" + "1/items", { decodesPath: true })).toBe(routes.policyFor("/legacy/v1/items"));
+    expect(routes.policyFor("/legacy/%76" + "1/items")).toBe(U);
     expect(routes.policyFor("/legacy/v3/items")).toBeUndefined();
+    expect(routes.policyFor("/LEGACY/v1/items", { caseSensitive: false })).toBeUndefined();
+  });
+
+  it("binds one decider per matching, and grants nothing where no entry is certain", () => {
+    const express = routes.withMatching({ caseSensitive: false, strictTrailingSlash: false });
+    expect(routes.withMatching({ strictTrailingSlash: false, caseSensitive: false })).toBe(express);
+    expect(toCorsDecider(routes, { caseSensitive: false, strictTrailingSlash: false })).toBe(express);
+    const actual = express.decide(requestViewFromRecord("GET", "/api/%70ublic/feed", { origin: APP })) as CorsPlan;
+    expect([actual.verdict, actual.reason, actual.headers, actual.vary]).toEqual(["refused", "route-uncertain", [], ""]);
+    const preflight = express.decide(requestViewFromRecord("OPTIONS", "/api/%70ublic/feed", { origin: APP, "access-control-request-method": "PUT" })) as CorsPlan;
+    expect([preflight.action, preflight.status, preflight.headers]).toEqual(["respond", 403, []]);
+    expect((express.decide(requestViewFromRecord("GET", "/API/Items", { origin: APP })) as CorsPlan).verdict).toBe("allowed");
   });
 
   it("decides with the matching policy, and not at all where CORS is off", async () => {

@@ -7,20 +7,25 @@ import { ConfigError, isConfigError, type ConfigIssue } from "../errors.ts";
 import type { RequestView } from "../request.ts";
 import type { CorsPlan } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
+import { compileMatching, FOLD, keyOf, pathReadings, singleVariant, TRIM, trimSlash, type CompiledMatching, type PathMatching, type PathReading } from "./path-matching.ts";
 import { isCorsPolicy, toCorsPolicy, type CorsPolicy } from "./policy.ts";
+
+export type { PathMatching } from "./path-matching.ts";
 
 /** A route's CORS: options, a ready policy, or `false` for no CORS at all on that route. */
 export type CorsSetting = CorsOptions | CorsPolicy | false;
 
 /**
  * One entry of a route list. The pattern is either a string:
- * - `"/health"`: exactly that path (a trailing slash counts);
+ * - `"/health"`: exactly that path;
  * - `"/users/:id"`: `:name` matches one non-empty path segment;
  * - `"/api/*"`: `/api`, `/api/` and everything below it (never `/apix`);
  * - `"*"`: every path;
  *
- * or a `RegExp` written with a leading `^`, tested against the percent-decoded path.
- * Matching is case-sensitive and ignores the query string.
+ * or a `RegExp` written with a leading `^`, tested against the path as the router reads it.
+ * Paths are compared as the adapter's framework compares them (case, trailing slash, decoding:
+ * see `PathMatching`); where the framework's rules leave it open, the path must pick the same
+ * entry every way it can be read, or it gets no CORS grant. The query string is ignored.
  */
 export type CorsRoute = readonly [pattern: string | RegExp, cors: CorsSetting];
 
@@ -33,8 +38,14 @@ const ROUTES = Symbol.for("crossgate.cors-routes");
 
 /** A compiled route list. Paths no entry matches get no CORS at all (like `urlFilter`). */
 export interface CorsRoutes extends CorsDecider {
-  /** The policy for a request path (as received, query allowed), or `undefined` when CORS is off there. */
-  policyFor(path: string): CorsPolicy | undefined;
+  /**
+   * What decides requests for a path (as received, query allowed) under `matching` (default: every
+   * rule unknown): its entry's policy, `undefined` when CORS is off there, or `ROUTE_UNCERTAIN`
+   * when the readings the matching leaves open pick different entries.
+   */
+  policyFor(path: string, matching?: PathMatching): CorsDecider | undefined;
+  /** This list as a framework with these path rules sees it; adapters call it once. */
+  withMatching(matching: PathMatching): CorsDecider;
   readonly [ROUTES]: true;
 }
 
@@ -83,7 +94,8 @@ export const ROUTE_UNCERTAIN: CorsDecider = Object.freeze({
 });
 
 interface CompiledRoute {
-  readonly matches: (path: string) => boolean;
+  /** `path` for RegExp patterns, `key` (as `variant` says) for string patterns. */
+  readonly matches: (path: string, key: string, variant: number) => boolean;
   readonly policy: CorsPolicy | undefined;
 }
 
@@ -128,21 +140,48 @@ export function corsRoutes(routes: readonly CorsRoute[]): CorsRoutes {
   if (issues.length > 0) throw new ConfigError(issues, "CORS routes");
 
   const table = Object.freeze(compiled);
-  const policyFor = (path: string): CorsPolicy | undefined => {
-    const normalized = routablePath(path);
+  const strings = routes.map((entry) => (entry as unknown[])[0]).filter((pattern): pattern is string => typeof pattern === "string");
+  const patternsTrim = strings.some((pattern) => pattern.length > 1 && pattern.endsWith("/"));
+  const patternsFold = strings.some((pattern) => /[A-Z]/.test(pattern.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, "")));
+  const firstMatch = (path: string, key: string, variant: number): CorsPolicy | undefined => {
     for (let index = 0; index < table.length; index++) {
       const route = table[index]!;
-      if (route.matches(normalized)) return route.policy;
+      if (route.matches(path, key, variant)) return route.policy;
     }
     return undefined;
   };
+  const resolve = (target: string, matching: CompiledMatching): CorsDecider | undefined => {
+    const path = withoutQuery(target);
+    const variant = singleVariant(path, matching, patternsTrim, patternsFold);
+    if (variant !== -1) return firstMatch(path, keyOf(path, variant), variant);
+    const readings = pathReadings(path, matching, patternsTrim, patternsFold);
+    if (readings === undefined) return ROUTE_UNCERTAIN;
+    const read = (reading: PathReading) => firstMatch(reading.path, reading.key, reading.variant);
+    const chosen = read(readings[0]!);
+    // Doubt never widens access: readings that disagree leave no entry certain.
+    for (let index = 1; index < readings.length; index++) if (read(readings[index]!) !== chosen) return ROUTE_UNCERTAIN;
+    return chosen;
+  };
+  const bind = (matching: CompiledMatching): CorsDecider =>
+    Object.freeze({
+      decide(request: RequestView) {
+        const decider = resolve(request.path, matching);
+        return decider === undefined ? CORS_OFF : decider.decide(request);
+      },
+    });
+  const unknown = compileMatching();
+  const bound = new Map<string, CorsDecider>();
+  const self = bind(unknown);
   return Object.freeze({
     [ROUTES]: true as const,
-    policyFor,
-    decide(request: RequestView) {
-      const policy = policyFor(request.path);
-      return policy === undefined ? CORS_OFF : policy.decide(request);
+    policyFor: (path: string, matching?: PathMatching) => resolve(path, matching === undefined ? unknown : compileMatching(matching)),
+    withMatching(matching: PathMatching) {
+      const compiledMatching = compileMatching(matching);
+      let decider = bound.get(compiledMatching.key);
+      if (decider === undefined) bound.set(compiledMatching.key, (decider = bind(compiledMatching)));
+      return decider;
     },
+    decide: self.decide,
   });
 }
 
@@ -151,11 +190,20 @@ export function isCorsRoutes(value: unknown): value is CorsRoutes {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[ROUTES] === true;
 }
 
-/** Turns what an adapter was given into something that decides; options are validated here, once. */
-export function toCorsDecider(input: CorsInput): CorsDecider {
+/**
+ * Turns what an adapter was given into something that decides; options are validated here, once.
+ * `matching` is how the adapter's framework reads paths, for route lists.
+ */
+export function toCorsDecider(input: CorsInput, matching?: PathMatching): CorsDecider {
   if (input === false) return OFF;
-  if (isCorsRoutes(input)) return input;
+  if (isCorsRoutes(input)) return matching === undefined ? input : withMatching(input, matching);
   return toCorsPolicy(input);
+}
+
+/** `decider` as a framework with these path rules sees it: route lists are bound, anything else is returned as is. */
+export function withMatching(decider: CorsDecider, matching: PathMatching): CorsDecider {
+  // A list from an older copy of crossgate has no withMatching: it reads paths every way.
+  return isCorsRoutes(decider) && typeof decider.withMatching === "function" ? decider.withMatching(matching) : decider;
 }
 
 /** `null` when the setting is invalid (issues recorded), `undefined` for CORS off. */
@@ -175,14 +223,15 @@ function compileSetting(setting: unknown, option: string, issues: ConfigIssue[])
   }
 }
 
-function compilePattern(pattern: unknown, option: string, issues: ConfigIssue[]): ((path: string) => boolean) | undefined {
+function compilePattern(pattern: unknown, option: string, issues: ConfigIssue[]): CompiledRoute["matches"] | undefined {
   if (pattern instanceof RegExp) {
     if (!pattern.source.startsWith("^")) {
       issues.push({ code: "regex-unanchored", option, value: pattern, problem: "must start with ^, or it also matches inside unrelated paths.", fix: `write /^${pattern.source}/.` });
       return undefined;
     }
     const regex = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
-    return (path) => regex.test(decodeWholePath(path));
+    // As written: its own flags say whether case counts, and a trailing slash is its to match.
+    return (path) => regex.test(path);
   }
   if (typeof pattern !== "string") {
     issues.push({ code: "wrong-type", option, value: pattern, problem: "must be a path pattern string or a RegExp.", fix: 'write "/api/*", "/users/:id" or /^\\/api\\//.' });
@@ -194,20 +243,29 @@ function compilePattern(pattern: unknown, option: string, issues: ConfigIssue[])
     issues.push({ code: "value-invalid", option, value: pattern, problem, fix: 'write "/exact/path", "/users/:id" or "/prefix/*".' });
     return undefined;
   }
+  // One matcher per variant (TRIM | FOLD), indexed by it.
+  const variants = [0, FOLD, TRIM, TRIM | FOLD].map((variant) => compileStringPattern(pattern, (variant & TRIM) !== 0, (variant & FOLD) !== 0));
+  return (_path, key, variant) => variants[variant]!(key);
+}
+
+/** A string pattern as one reading kind sees it: trailing slash dropped (`trim`) and/or lower-cased (`fold`). */
+function compileStringPattern(pattern: string, trim: boolean, fold: boolean): (key: string) => boolean {
   const prefix = pattern.endsWith("/*");
-  const body = prefix ? pattern.slice(0, -2) : pattern;
+  let body = prefix ? pattern.slice(0, -2) : pattern;
+  if (fold) body = body.toLowerCase();
+  if (trim && !prefix) body = trimSlash(body);
   if (!body.includes(":")) {
     // Static patterns: a comparison, no regular expression.
-    if (!prefix) return (path) => path === body;
+    if (!prefix) return (key) => key === body;
     const below = `${body}/`;
-    return (path) => path === body || path.startsWith(below);
+    return (key) => key === body || key.startsWith(below);
   }
   const source = body
     .split("/")
     .map((segment) => (segment.startsWith(":") ? "[^/]+" : escapeRegExp(segment)))
     .join("/");
   const regex = new RegExp(`^${source}${prefix ? "(?:/.*)?" : ""}$`);
-  return (path) => regex.test(path);
+  return (key) => regex.test(key);
 }
 
 function patternProblem(pattern: string): string | undefined {
@@ -225,42 +283,14 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/**
- * The path string patterns are matched against: the query dropped, each segment percent-decoded,
- * except that an encoded `/` (`%2F`) never becomes a separator, so `/public%2F..%2Fadmin` stays one
- * segment and cannot reach another entry's prefix.
- */
-function routablePath(path: string): string {
+/** The path without its query string or fragment. */
+function withoutQuery(path: string): string {
   let end = path.length;
   const query = path.indexOf("?");
   if (query !== -1) end = query;
   const hash = path.indexOf("#");
   if (hash !== -1 && hash < end) end = hash;
-  const bare = end === path.length ? path : path.slice(0, end);
-  if (!bare.includes("%")) return bare;
-  return bare
-    .split("/")
-    .map((segment) => {
-      if (!segment.includes("%")) return segment;
-      try {
-        const decoded = decodeURIComponent(segment);
-        return decoded.includes("/") ? segment : decoded;
-      } catch {
-        return segment;
-      }
-    })
-    .join("/");
-}
-
-/** The whole path percent-decoded, as `urlFilter` sees it. */
-function decodeWholePath(path: string): string {
-  const bare = routablePath(path);
-  if (!bare.includes("%")) return bare;
-  try {
-    return decodeURIComponent(bare);
-  } catch {
-    return bare;
-  }
+  return end === path.length ? path : path.slice(0, end);
 }
 
 /**

@@ -262,9 +262,14 @@ describe("crossgate/fastify: a preflight follows the route Fastify's router serv
       app.get("/health", async () => "ok");
     });
     const hostile = `/archive/${"-".repeat(16 * 1024)}/x`;
-    // Each bound is the best of three tries, which leaves slack for a loaded two-core machine:
-    // the backtracking route patterns crossgate once compiled took seconds here.
-    const best = async (send: () => Promise<{ elapsedMs: number }>) => Math.min(...(await Promise.all([send(), send(), send()])).map((reply) => reply.elapsedMs));
+    // Each bound is the best of five tries one after another, which leaves slack for a loaded
+    // two-core machine (alone, one try takes 2-5 ms here); the backtracking route patterns
+    // crossgate once compiled took seconds.
+    const best = async (send: () => Promise<{ elapsedMs: number }>) => {
+      let fastest = Number.POSITIVE_INFINITY;
+      for (let attempt = 0; attempt < 5; attempt++) fastest = Math.min(fastest, (await send()).elapsedMs);
+      return fastest;
+    };
     const preflight = () => preflightFrom(url, hostile, BLOG);
     expect((await preflight()).status).toBe(204);
     expect(await best(preflight)).toBeLessThan(50);
