@@ -124,7 +124,7 @@ async function classifyRedirect(input: CauseInput, step: Step, location: string,
   const from = new URL(step.request.url);
   const to = new URL(location);
   const slash = from.origin === to.origin && to.pathname === `${from.pathname}/`;
-  const https = from.protocol === "http:" && to.protocol === "https:" && from.host === to.host;
+  const https = from.protocol === "http:" && to.protocol === "https:" && from.hostname === to.hostname;
   const kind = slash ? "a trailing-slash redirect" : https ? "an http-to-https redirect" : "a redirect";
   evidence.push(`${step.request.method} ${step.request.url} is answered with ${step.response?.status} to ${location} (${kind})${ran === null ? ", without any CORS header" : ""}.`);
   const method = report.request.method;
@@ -206,7 +206,11 @@ async function classifyCorsNotRun(input: CauseInput, step: Step, where: string, 
       },
     );
   }
-  evidence.push(`No other path probed (${probedPaths.join(", ") || "none answered"}) shows the CORS layer either.`);
+  evidence.push(
+    prober.enabled
+      ? `No other path probed (${probedPaths.join(", ") || "none answered"}) shows the CORS layer either.`
+      : "Extra probes are off, so whether the CORS layer runs for other paths is not known.",
+  );
   return result(
     "cors-not-run",
     `No response from this server shows a CORS layer: it is not installed (Django: CorsMiddleware missing from MIDDLEWARE), or something answers before it runs, or it is limited to paths not probed.`,
@@ -225,6 +229,10 @@ async function classifyRefusal(input: CauseInput, step: Step, evidence: string[]
     return result("origin-refused", `The CORS layer ran and does not allow ${request.origin}.`, allowOriginPlan);
   }
   // A refused preflight: is it the origin, or the method or a header? A GET from the same origin settles it.
+  if (!prober.enabled) {
+    evidence.push("Extra probes are off, so whether the origin, the method or a header is refused is not settled.");
+    return result("origin-refused", `The CORS layer ran and refused the preflight; most often the origin ${request.origin} is not allowed.`);
+  }
   const probed = await prober.get(step.request.url, request.origin);
   const cors = probed === null ? null : corsCheck(request.origin, false, probed.headers);
   prober.note("GET", step.request.url, request.origin, probed, cors === null ? "no response" : cors.ok ? "the origin is allowed for a GET" : "the origin is not allowed for a GET either");

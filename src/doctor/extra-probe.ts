@@ -19,6 +19,8 @@ export interface Prober {
   /** Records what the last request of `method` to `url` showed, for the report. */
   note(method: string, url: string, origin: string, response: WireResponse | null, showed: string): void;
   readonly probes: readonly ExtraProbe[];
+  /** False when extra probes are off: nothing is sent, and causes rest on the replay alone. */
+  readonly enabled: boolean;
   /** Every response received, for recognising the server. */
   readonly responses: readonly WireResponse[];
 }
@@ -47,9 +49,11 @@ export function createProber(send: Transport, enabled: boolean): Prober {
         ...(headerNames.length > 0 ? [["Access-Control-Request-Headers", headerNames.join(",")] as const] : []),
       ]),
     note(method, url, origin, response, showed) {
+      if (!enabled) return;
       probes.push({ method, url, origin, status: response?.status ?? null, showed });
     },
     probes,
+    enabled,
     responses,
   };
 }
