@@ -27,6 +27,8 @@ const ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS
 export class RecordingFastify {
   readonly hooks: Record<string, Hook[]> = {};
   readonly server = {};
+  /** Fastify's default router options, as crossgate reads them to match paths like the router. */
+  readonly initialConfig = { routerOptions: {} };
   readonly router = FindMyWay();
   readonly decorations: Record<string, unknown> = {};
   /** The configs of added routes, after the `onRoute` hooks ran, by URL. */
