@@ -27,6 +27,15 @@ export {
 } from "./core/cors/options.ts";
 export { describeRefusal, type CorsPlan, type CorsVerdict, type RefusalReason } from "./core/cors/decide.ts";
 export type { CorsHeader } from "./core/cors/compile.ts";
+export {
+  MAX_EVENT_DETAIL_LENGTH,
+  MAX_EVENT_ORIGIN_LENGTH,
+  REFUSAL_HEADER,
+  type CorsRefusalEvent,
+  type CsrfRefusalEvent,
+  type RefusalEvent,
+  type RefusalListener,
+} from "./core/refusal.ts";
 export { ConfigError, isConfigError, type ConfigIssue, type ConfigIssueCode } from "./core/errors.ts";
 export { compileOrigins, OriginMatcher, type OriginRules } from "./core/origins.ts";
 export { pathOf, requestViewFromRecord, type RequestView } from "./core/request.ts";

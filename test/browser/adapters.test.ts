@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CorsOptions } from "../../src/index.ts";
 import { adapters, type ContractServer } from "../contract/adapters.ts";
-import { describeInBrowsers, type BrowserName, type BrowserSession } from "./harness.ts";
+import { describeInBrowsers, type BrowserName } from "./harness.ts";
 import { startClientPageServer, type ClientPageServer } from "./support/client-bundle.ts";
+import { sessionsOnBothOrigins } from "./support/origin-sessions.ts";
 
 let page: ClientPageServer;
 /** Per adapter: a policy with credentials, and the same policy without them. */
@@ -78,41 +79,31 @@ describeInBrowsers("adapters", (use) => {
   // Two pages per browser, reused by every test: one on the allowed origin, one on a refused origin
   // (localhost:<port> is another origin than the allowed 127.0.0.1:<port>). Each server has its own
   // port, so tests neither share URLs nor preflight cache entries, and messages are told apart by URL.
-  let allowed: BrowserSession;
-  let refused: BrowserSession;
-  beforeAll(async () => {
-    allowed = await use.newSession();
-    await allowed.goto(page.url("/"));
-    refused = await use.newSession();
-    await refused.goto(`${page.localhostOrigin}/`);
-  });
-  afterAll(async () => {
-    await Promise.all([allowed?.close(), refused?.close()]);
-  });
+  const pages = sessionsOnBothOrigins(use, () => page);
 
   for (const { name } of adapters) {
     it(`${name}: the allowed origin's credentialed call with a custom header succeeds and reads the exposed header`, async () => {
       const api = servers.get(name)!.withCredentials.url;
-      const outcome = await allowed.evaluateScript<Outcome>(credentialedCalls(api, `${name}-ok`));
+      const outcome = await pages.allowed().evaluateScript<Outcome>(credentialedCalls(api, `${name}-ok`));
       expect(outcome).toEqual({ ok: true, value: { created: { id: 2 }, total: "1" } });
-      expect(allowed.messages().filter((message) => message.text.includes(api))).toEqual([]);
+      expect(pages.allowed().messages().filter((message) => message.text.includes(api))).toEqual([]);
     });
 
     it(`${name}: a refused origin's call fails as CorsError, with the browser's CORS message`, async () => {
       const api = servers.get(name)!.withCredentials.url;
-      const outcome = await refused.evaluateScript<Outcome>(credentialedCalls(api, `${name}-refused`));
+      const outcome = await pages.refused().evaluateScript<Outcome>(credentialedCalls(api, `${name}-refused`));
       expect(outcome).toEqual({
         ok: false,
         error: { name: "CorsError", code: "cors_blocked", probableCause: "cors", method: "POST", url: `${api}/api/items` },
       });
-      await refused.waitForMessage(originRefusal(use.name, `${api}/api/items`, page.localhostOrigin));
+      await pages.refused().waitForMessage(originRefusal(use.name, `${api}/api/items`, page.localhostOrigin));
     });
 
     it(`${name}: a credentialed call to a policy without credentials fails as CorsError`, async () => {
       const api = servers.get(name)!.withoutCredentials.url;
-      const outcome = await allowed.evaluateScript<Outcome>(credentialedCalls(api, `${name}-no-credentials`));
+      const outcome = await pages.allowed().evaluateScript<Outcome>(credentialedCalls(api, `${name}-no-credentials`));
       expect(outcome).toMatchObject({ ok: false, error: { name: "CorsError", probableCause: "cors", url: `${api}/api/items` } });
-      await allowed.waitForMessage(credentialsRefusal(use.name, `${api}/api/items`, page.origin));
+      await pages.allowed().waitForMessage(credentialsRefusal(use.name, `${api}/api/items`, page.origin));
     });
   }
 });

@@ -84,8 +84,13 @@ export function wireSignature(plan: CorsPlan): string {
 export function checkValuesComeFromPolicy(spec: PolicySpec, request: RequestSpec, plan: CorsPlan): void {
   const context = { spec, request, plan };
   const headers = headerMap(plan);
+  // Debug mode names a refusal's reason, and only a refusal's, in Crossgate-Refusal.
+  const named = spec.debug && plan.verdict === "refused";
+  // Debug mode answers a refused preflight from an allowed origin like a grant that lists only what the
+  // policy allows, so names a `*` allows are listed by name (never `*`, never an Authorization it does not cover).
+  const debugGrant = named && headers.has("access-control-allow-origin");
   for (const [name, value] of headers) {
-    if (!CORS_HEADER_NAMES.has(name)) fail(`unexpected header ${name}`, context);
+    if (!CORS_HEADER_NAMES.has(name) && !(named && name === "crossgate-refusal")) fail(`unexpected header ${name}`, context);
     if (!CLEAN_VALUE.test(value)) fail(`header ${name} has an unclean value ${JSON.stringify(value)}`, context);
   }
   if (plan.vary !== "" && !CLEAN_VALUE.test(plan.vary)) fail("Vary value is unclean", context);
@@ -101,7 +106,7 @@ export function checkValuesComeFromPolicy(spec: PolicySpec, request: RequestSpec
   for (const method of tokens(headers.get("access-control-allow-methods"))) {
     const listed = methods.includes(method) && method !== "*";
     const star = method === "*" && methods.includes("*") && !spec.credentials;
-    const reflected = methods.includes("*") && spec.credentials && method === request.requestMethod;
+    const reflected = methods.includes("*") && (spec.credentials || debugGrant) && method === request.requestMethod;
     if (!listed && !star && !reflected) fail(`Access-Control-Allow-Methods names ${JSON.stringify(method)}, which the policy does not`, context);
   }
 
@@ -109,7 +114,7 @@ export function checkValuesComeFromPolicy(spec: PolicySpec, request: RequestSpec
   const requested = tokens(request.requestHeaders).map((name) => name.toLowerCase());
   for (const name of tokens(headers.get("access-control-allow-headers"))) {
     const listed = allowedHeaders.includes(name) && (name !== "*" || !spec.credentials);
-    const reflected = allowedHeaders.includes("*") && spec.credentials && requested.includes(name);
+    const reflected = allowedHeaders.includes("*") && (spec.credentials || (debugGrant && name !== "authorization")) && requested.includes(name);
     if (!listed && !reflected) fail(`Access-Control-Allow-Headers names ${JSON.stringify(name)}, which the policy does not`, context);
   }
 
@@ -135,7 +140,7 @@ export function checkValuesComeFromPolicy(spec: PolicySpec, request: RequestSpec
   }
 
   if (plan.action === "respond") {
-    const ok = plan.verdict === "allowed" ? (spec.preflightStatus ?? 204) : 403;
+    const ok = plan.verdict === "allowed" || debugGrant ? (spec.preflightStatus ?? 204) : 403;
     if (plan.status !== ok) fail(`a preflight answered ${plan.status}, expected ${ok}`, context);
   }
 }
@@ -196,7 +201,9 @@ export function checkNothingForRefusedOrigins(spec: PolicySpec, trust: TrustSpec
     const acao = headers.get("access-control-allow-origin");
     if (acao !== undefined && acao !== "*") fail("a refused origin was reflected", context);
   } else {
-    if (plan.headers.length > 0) fail(`headers granted to a refused origin: ${plan.headers.map(([name]) => name).join(", ")}`, context);
+    // Debug mode's Crossgate-Refusal grants nothing; it only names the reason.
+    const granted = plan.headers.filter(([name]) => !(spec.debug && name === "Crossgate-Refusal"));
+    if (granted.length > 0) fail(`headers granted to a refused origin: ${granted.map(([name]) => name).join(", ")}`, context);
     if (plan.verdict === "allowed") fail("verdict allowed for a refused origin", context);
   }
 }

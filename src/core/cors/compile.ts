@@ -1,4 +1,5 @@
 import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.ts";
+import { warnDebugInProduction, type CorsRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
 import { nearestName } from "../internal/suggest.ts";
 import {
@@ -49,6 +50,9 @@ export interface CompiledCors {
   readonly varyActual: string;
   readonly varyPreflight: string;
   readonly debug: boolean;
+  readonly onRefusal: RefusalListener<CorsRefusalEvent> | undefined;
+  /** `debug` or `onRefusal`: refusals take the slower path that answers for debug and tells the listener. */
+  readonly watchRefusals: boolean;
   readonly logger: CorsLogger;
   /** What is redundant in the options (already logged once to `logger`); `crossgate check` lists them. */
   readonly warnings: readonly ConfigWarning[];
@@ -113,6 +117,11 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   const allowOrigin = input.allowOrigin;
   if (allowOrigin !== undefined && typeof allowOrigin !== "function") {
     issues.add("wrong-type", "allowOrigin", allowOrigin, "must be a function (origin, request) => boolean | Promise<boolean>.", "pass a function or leave it out.");
+  }
+
+  const onRefusal = input.onRefusal;
+  if (onRefusal !== undefined && typeof onRefusal !== "function") {
+    issues.add("wrong-type", "onRefusal", onRefusal, "must be a function (event) => void.", "pass a function or leave it out.");
   }
 
   const varyOn = headerNames(input.varyOn, "varyOn", issues, { forbidRequestHeaders: false });
@@ -214,6 +223,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
 
   issues.throwIfAny(subject);
   logWarningsOnce(input, issues.warnings, logger);
+  if (debug) warnDebugInProduction("cors", logger);
 
   const isPublic = origins.any && !credentials;
   const allowMethodsValue = anyMethod
@@ -268,6 +278,8 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     varyActual,
     varyPreflight,
     debug,
+    onRefusal: typeof onRefusal === "function" ? onRefusal : undefined,
+    watchRefusals: debug || typeof onRefusal === "function",
     logger,
     warnings: Object.freeze([...issues.warnings]),
   });

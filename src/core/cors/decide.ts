@@ -1,4 +1,5 @@
 import type { RequestView } from "../request.ts";
+import { notifyRefusal, REFUSAL_HEADER, refusalEvent, refusalHeaderValue } from "../refusal.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
 import { firstRefusedHeaderName, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
@@ -198,9 +199,9 @@ function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: Reque
   const method = request.header("access-control-request-method") ?? "";
   // Fetch "CORS-preflight fetch" step 7: a safelisted method needs no listing.
   if (!compiled.anyMethod && !isSafelistedMethod(method) && !compiled.methods.has(method)) {
-    return refuse(compiled, cache, request, true, "method-not-allowed", method);
+    return refuse(compiled, cache, request, true, "method-not-allowed", method, origin);
   }
-  if (compiled.anyMethod && !isToken(method)) return refuse(compiled, cache, request, true, "method-not-allowed", method);
+  if (compiled.anyMethod && !isToken(method)) return refuse(compiled, cache, request, true, "method-not-allowed", method, origin);
 
   const requested = request.header("access-control-request-headers");
   let reflectedHeaders: string | undefined;
@@ -208,7 +209,7 @@ function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: Reque
     const verdict = checkRequestHeaders(compiled, cache, requested);
     if (verdict !== "") {
       const reason = verdict === "\0long" ? "headers-too-long" : verdict === "\0malformed" ? "headers-malformed" : "header-not-allowed";
-      return refuse(compiled, cache, request, true, reason, reason === "header-not-allowed" ? verdict : undefined);
+      return refuse(compiled, cache, request, true, reason, reason === "header-not-allowed" ? verdict : undefined, origin);
     }
     if (compiled.reflectHeaders) {
       // Only elements that name a header: " , ," asks for nothing, and gets no empty header back.
@@ -267,8 +268,19 @@ function refuse(
   preflight: boolean,
   reason: RefusalReason,
   detail: string | undefined,
+  allowedOrigin?: string,
 ): CorsPlan {
-  if (compiled.debug) compiled.logger.warn(describeRefusal(request, reason, detail));
+  if (!compiled.watchRefusals) return refusalPlan(compiled, cache, preflight, reason, detail);
+  // debug or onRefusal: the debug answer or the usual one, then the listener, told once the plan is
+  // made (it never changes it; see notifyRefusal).
+  const usual = refusalPlan(compiled, cache, preflight, reason, detail);
+  const refusal = compiled.debug ? debugRefusal(compiled, cache, request, usual, allowedOrigin) : usual;
+  if (compiled.onRefusal !== undefined) notifyRefusal(compiled.onRefusal, refusalEvent("cors", reason, request, preflight, detail), compiled.logger);
+  return refusal;
+}
+
+/** The usual refusal: no CORS header; plans reused per reason, or per method or header at fault. */
+function refusalPlan(compiled: CompiledCors, cache: PlanCache, preflight: boolean, reason: RefusalReason, detail: string | undefined): CorsPlan {
   if (detail !== undefined) {
     // Only preflights name a method or header at fault. A repeat (a client retrying the same
     // refused preflight) reuses the plan: senders pick the names, so the memo is bounded.
@@ -288,6 +300,39 @@ function refuse(
     cache.refusals.set(key, refusal);
   }
   return refusal;
+}
+
+/**
+ * A refusal in debug mode: logged, and named in a `Crossgate-Refusal` header. A preflight from an
+ * allowed origin refused for its method or a header is answered like a successful preflight that
+ * lists only what the policy allows, so the browser's own check fails on the method or header at
+ * fault and its console names it (Fetch "CORS-preflight fetch" step 7: the method, then each
+ * header). Nothing refused is listed, so the browser still fails the request. Built per request:
+ * debug mode is for development.
+ */
+function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: RequestView, usual: CorsPlan, allowedOrigin: string | undefined): CorsPlan {
+  const { preflight, detail, vary } = usual;
+  const reason = usual.reason!;
+  compiled.logger.warn(describeRefusal(request, reason, detail));
+  const named: CorsHeader = [
+    REFUSAL_HEADER,
+    refusalHeaderValue(reason, detail === undefined ? undefined : reason === "method-not-allowed" ? "method" : "header", detail),
+  ];
+  if (allowedOrigin === undefined || (reason !== "method-not-allowed" && reason !== "header-not-allowed")) {
+    return plan(usual.action, usual.status, Object.freeze([named]), vary, "refused", preflight, reason, detail);
+  }
+  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", compiled.origins.any && !compiled.credentials ? "*" : allowedOrigin]];
+  if (compiled.credentials) headers.push(["Access-Control-Allow-Credentials", "true"]);
+  // Explicit names only: a `*` would let browsers that still read it over Authorization grant that.
+  const methods = [...compiled.methods];
+  const method = request.header("access-control-request-method") ?? "";
+  if (reason === "header-not-allowed" && !isSafelistedMethod(method) && !compiled.methods.has(method)) methods.push(method);
+  if (methods.length > 0) headers.push(["Access-Control-Allow-Methods", methods.join(", ")]);
+  const requested = parseHeaderNameList(request.header("access-control-request-headers") ?? "") ?? [];
+  const allowed = requested.filter((name) => name !== detail && cache.acceptsRequestHeader(name));
+  if (allowed.length > 0) headers.push(["Access-Control-Allow-Headers", allowed.join(", ")]);
+  headers.push(named);
+  return plan("respond", compiled.preflightStatus, Object.freeze(headers), vary, "refused", true, reason, detail);
 }
 
 /** Cache keys of refused preflights, precomputed: a template string per request cost an allocation and a rehash. */

@@ -1,3 +1,4 @@
+import type { CorsRefusalEvent, RefusalListener } from "../refusal.ts";
 import type { RequestView } from "../request.ts";
 
 /**
@@ -8,7 +9,7 @@ import type { RequestView } from "../request.ts";
  */
 export type AllowOriginCallback = (origin: string, request: RequestView) => boolean | Promise<boolean>;
 
-/** Where crossgate reports refusals (in debug mode), configuration warnings and callback errors. */
+/** Where crossgate reports refusals (in debug mode), configuration warnings and callback errors (`allowOrigin`, `onRefusal`). */
 export interface CorsLogger {
   warn(message: string): void;
 }
@@ -93,13 +94,24 @@ export interface CorsOptions {
    */
   readonly preflightStatus?: 200 | 204;
   /**
-   * Logs, per refused request, exactly why (origin, rule, method or header), and configuration
-   * warnings such as a max-age above a browser's cap.
+   * For development. Logs, per refused request, exactly why (origin, rule, method or header), and
+   * configuration warnings such as a max-age above a browser's cap. Every refusal carries a
+   * `Crossgate-Refusal` response header naming the reason. A preflight from an allowed origin that is
+   * refused for its method or a header is answered like a successful preflight that does not list
+   * them, so the browser's console names the method or header instead of blaming the origin; the
+   * browser still fails the request. Logs a warning when created under `NODE_ENV=production`.
    * @default false
    */
   readonly debug?: boolean;
   /**
-   * Receives debug messages and `allowOrigin` errors.
+   * Told about every refusal, synchronously, once the decision is made: a frozen event with the
+   * reason, origin, method, path and the method or header at fault. For counters and logs in
+   * production. It never changes the response; throws and rejections go to `logger`.
+   * @default undefined
+   */
+  readonly onRefusal?: RefusalListener<CorsRefusalEvent>;
+  /**
+   * Receives debug messages, `allowOrigin` and `onRefusal` errors.
    * @default console
    */
   readonly logger?: CorsLogger;
@@ -166,6 +178,7 @@ export const CORS_OPTION_NAMES: readonly string[] = Object.freeze([
   "privateNetwork",
   "preflightStatus",
   "debug",
+  "onRefusal",
   "logger",
   "dangerouslyAllowAnyOriginWithCredentials",
   "dangerouslyAllowNullOrigin",

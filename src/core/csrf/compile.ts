@@ -3,6 +3,7 @@ import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.
 import { isCorsRoutes } from "../cors/routes.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
 import { nearestName } from "../internal/suggest.ts";
+import { warnDebugInProduction, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
 import type { CookieAttributes } from "./cookie.ts";
 import {
@@ -42,6 +43,7 @@ export interface CompiledCsrf {
   readonly isExempt: (path: string) => boolean;
   readonly trustProxy: boolean;
   readonly debug: boolean;
+  readonly onRefusal: RefusalListener<CsrfRefusalEvent> | undefined;
   readonly logger: CsrfLogger;
 }
 
@@ -189,9 +191,14 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   if (typeof logger?.warn !== "function") {
     issues.add("wrong-type", "logger", logger, "must have a warn(message) method.", "pass console or an object with warn().");
   }
+  const onRefusal = input.onRefusal;
+  if (onRefusal !== undefined && typeof onRefusal !== "function") {
+    issues.add("wrong-type", "onRefusal", onRefusal, "must be a function (event) => void.", "pass a function or leave it out.");
+  }
 
   if (issues.issues.length > before) return undefined;
 
+  if (debug) warnDebugInProduction("csrf", logger);
   if (debug && cors !== undefined) warnAboutCors(cors, headerName, tokens, logger);
 
   return Object.freeze({
@@ -207,6 +214,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     isExempt: (path: string) => exemptPaths.has(path) || exemptRegexes.some((regex) => regex.test(path)),
     trustProxy,
     debug,
+    onRefusal,
     logger,
   });
 }

@@ -1,5 +1,6 @@
 import { parseSerializedOrigin } from "../internal/origin.ts";
 import type { OriginMatcher } from "../origins.ts";
+import { REFUSAL_HEADER, refusalHeaderValue } from "../refusal.ts";
 import type { CompiledCsrf } from "./compile.ts";
 import { cookieValues, serializeCookie } from "./cookie.ts";
 import type { TokenFormat } from "./token-format.ts";
@@ -301,6 +302,7 @@ function refuse(
         ["Content-Type", json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"] as const,
         ["Cache-Control", "no-store"] as const,
         ["X-Content-Type-Options", "nosniff"] as const,
+        ...(compiled.debug ? [[REFUSAL_HEADER, refusalHeaderValue(code)] as const] : []),
         ...extra,
       ]),
       body,

@@ -1,5 +1,6 @@
 import type { CorsOptions } from "../cors/options.ts";
 import type { CorsPolicy } from "../cors/policy.ts";
+import type { CsrfRefusalEvent, RefusalListener } from "../refusal.ts";
 import type { RequestView } from "../request.ts";
 import type { CsrfTokenFormat } from "./token-format.ts";
 
@@ -144,12 +145,21 @@ export interface CsrfOptions {
    */
   readonly trustProxy?: boolean;
   /**
-   * Log each refusal (`Forbidden (<reason>): <path>`) and configuration warnings.
+   * For development. Log each refusal (`Forbidden (<reason>): <path>`) and configuration warnings,
+   * and name the refusal code in a `Crossgate-Refusal` header on the 403. Logs a warning when
+   * created under `NODE_ENV=production`.
    * @default false
    */
   readonly debug?: boolean;
   /**
-   * Receives debug lines and `sessionId` errors.
+   * Told about every refusal, synchronously, once the decision is made: a frozen event with the
+   * refusal code, origin, method and path. For counters and logs in production. It never changes
+   * the response; throws and rejections go to `logger`.
+   * @default undefined
+   */
+  readonly onRefusal?: RefusalListener<CsrfRefusalEvent>;
+  /**
+   * Receives debug lines, `sessionId` and `onRefusal` errors.
    * @default console
    */
   readonly logger?: CsrfLogger;
@@ -180,6 +190,7 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "exempt",
   "trustProxy",
   "debug",
+  "onRefusal",
   "logger",
 ]);
 

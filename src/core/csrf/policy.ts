@@ -1,6 +1,7 @@
 import { compileCsrf, type CompiledCsrf } from "./compile.ts";
 import { decideCsrf, issueToken, tokenResponse, type CsrfDecision, type CsrfResponse, type IssuedCsrfToken } from "./decide.ts";
 import type { CsrfOptions } from "./options.ts";
+import { notifyRefusal, refusalEvent, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import type { CsrfRequest } from "./request.ts";
 
 const POLICY = Symbol.for("crossgate.csrf-policy");
@@ -42,7 +43,7 @@ export function createCsrfPolicy(options: CsrfOptions): CsrfPolicy {
   const compiled: CompiledCsrf = compileCsrf(options);
   return Object.freeze({
     [POLICY]: true as const,
-    decide: (request: CsrfRequest) => decideCsrf(compiled, request),
+    decide: compiled.onRefusal === undefined ? (request: CsrfRequest) => decideCsrf(compiled, request) : reportingRefusals(compiled, compiled.onRefusal),
     issueToken: (request: CsrfRequest, issueOptions?: IssueTokenOptions) => issueToken(compiled, request, issueOptions),
     tokenResponse: (request: CsrfRequest) => tokenResponse(compiled, request),
     options: compiled.options,
@@ -50,6 +51,32 @@ export function createCsrfPolicy(options: CsrfOptions): CsrfPolicy {
     cookieName: compiled.cookie.name,
     formField: compiled.formField,
   });
+}
+
+/** `decide`, then `onRefusal` for a refusal; the decision goes back unchanged. */
+function reportingRefusals(compiled: CompiledCsrf, listener: RefusalListener<CsrfRefusalEvent>): CsrfPolicy["decide"] {
+  const told = (decision: CsrfDecision, request: CsrfRequest): CsrfDecision => {
+    if (decision.verdict === "refused") {
+      const detail = decision.code!.startsWith("referer-") ? refererOrigin(request.header("referer")) : undefined;
+      notifyRefusal(listener, refusalEvent("csrf", decision.code!, request, false, detail), compiled.logger);
+    }
+    return decision;
+  };
+  return (request) => {
+    const decision = decideCsrf(compiled, request);
+    return decision instanceof Promise ? decision.then((resolved) => told(resolved, request)) : told(decision, request);
+  };
+}
+
+/** The origin of a `Referer`, never its path or query (which may carry tokens); `undefined` when it has none. */
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (referer === undefined) return undefined;
+  try {
+    const origin = new URL(referer).origin;
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True for a policy built by `createCsrfPolicy` (from any copy of crossgate). */
