@@ -94,8 +94,8 @@ export interface CorsOptions {
    */
   readonly preflightStatus?: 200 | 204;
   /**
-   * For development. Logs, per refused request, exactly why (origin, rule, method or header), and
-   * configuration warnings such as a max-age above a browser's cap. Every refusal carries a
+   * For development. Logs, per refused request, exactly why (origin, rule, method or header).
+   * Every refusal carries a
    * `Crossgate-Refusal` response header naming the reason. A preflight from an allowed origin that is
    * refused for its method or a header is answered like a successful preflight that does not list
    * them, so the browser's console names the method or header instead of blaming the origin; the
