@@ -17,7 +17,8 @@ import type { CorsDecider, PathMatching } from "../../core/cors/routes.ts";
 /** The part of a Fastify instance the table reads: its router and its router options. */
 export interface FastifyRouting {
   findRoute(options: { method: string; url: string; constraints?: Record<string, string> }): { params: unknown } | null;
-  readonly initialConfig: object;
+  /** Absent only on stand-ins for an instance: then Fastify's defaults. */
+  readonly initialConfig?: object | undefined;
 }
 
 /** A route as Fastify's `onRoute` hook describes it. */
@@ -138,7 +139,7 @@ function sameParams(mine: Record<string, string | undefined>, theirs: unknown): 
  * How the app's router reads paths, for route lists: each segment percent-decoded, dot segments
  * kept, and the rest from its router options.
  */
-export function fastifyPathMatching(initialConfig: object): PathMatching {
+export function fastifyPathMatching(initialConfig: object | undefined): PathMatching {
   const options = routerOptions(initialConfig);
   return {
     caseSensitive: options.caseSensitive !== false,
@@ -151,8 +152,8 @@ export function fastifyPathMatching(initialConfig: object): PathMatching {
 }
 
 /** The app's router options: `routerOptions` first (Fastify 5), then the older top-level options. */
-function routerOptions(initialConfig: object): Record<string, unknown> {
-  const config = initialConfig as Record<string, unknown>;
+function routerOptions(initialConfig: object | undefined): Record<string, unknown> {
+  const config = (initialConfig ?? {}) as Record<string, unknown>;
   const nested = (typeof config.routerOptions === "object" && config.routerOptions !== null ? config.routerOptions : {}) as Record<string, unknown>;
   const options: Record<string, unknown> = {};
   for (const name of ROUTER_OPTIONS) {
