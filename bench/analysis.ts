@@ -54,9 +54,17 @@ export interface HttpRow {
   readonly bare: number;
   readonly crossgate: number;
   readonly peer: number;
-  /** 1 − target ÷ bare: the share of the bare handler's throughput lost. */
+  /**
+   * 1 − target ÷ bare, per round (the two measured back to back), then the median over rounds:
+   * the share of the bare handler's throughput lost.
+   */
   readonly crossgateOverhead: number;
   readonly peerOverhead: number;
+  /** The lowest and highest per-round overhead: how far the noise moves it. */
+  readonly crossgateSpread: readonly [number, number];
+  readonly peerSpread: readonly [number, number];
+  /** True when the spread is wider than the overhead itself: the figure says nothing yet. */
+  readonly noiseExceedsEffect: boolean;
   readonly runs: { readonly bare: readonly number[]; readonly crossgate: readonly number[]; readonly peer: readonly number[] };
   readonly failures: number;
 }
@@ -164,7 +172,9 @@ export function analyse(inProcess: InProcessRun, http: HttpRun | undefined): Ana
     targets.push({
       name: `HTTP overhead at most ${TARGETS.httpOverhead * 100}% of the bare handler's throughput`,
       met: heavy.length === 0,
-      detail: httpRows.map((row) => `${row.framework} ${row.kind} ${percent(row.crossgateOverhead)}`).join(", "),
+      detail: httpRows
+        .map((row) => `${row.framework} ${row.kind} ${percent(row.crossgateOverhead)}${row.noiseExceedsEffect ? " (noise wider than the effect)" : ""}`)
+        .join(", "),
     });
   }
   return {
@@ -178,7 +188,8 @@ export function analyse(inProcess: InProcessRun, http: HttpRun | undefined): Ana
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
@@ -191,14 +202,23 @@ function httpTable(http: HttpRun): HttpRow[] {
       const bare = figure("bare");
       const crossgate = figure("crossgate");
       const peer = figure("peer");
+      // Round i of each target ran back to back, so the pair shares the machine's state.
+      const paired = (runs: readonly number[]) => runs.map((value, round) => 1 - value / (bare.runs[round] ?? NaN));
+      const ours = paired(crossgate.runs);
+      const theirs = paired(peer.runs);
+      const spread = (values: readonly number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+      const crossgateSpread = spread(ours);
       rows.push({
         framework,
         kind,
         bare: bare.median,
         crossgate: crossgate.median,
         peer: peer.median,
-        crossgateOverhead: 1 - crossgate.median / bare.median,
-        peerOverhead: 1 - peer.median / bare.median,
+        crossgateOverhead: median(ours),
+        peerOverhead: median(theirs),
+        crossgateSpread,
+        peerSpread: spread(theirs),
+        noiseExceedsEffect: crossgateSpread[1] - crossgateSpread[0] > Math.abs(median(ours)),
         runs: { bare: bare.runs, crossgate: crossgate.runs, peer: peer.runs },
         failures: bare.failures + crossgate.failures + peer.failures,
       });

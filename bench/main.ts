@@ -9,7 +9,8 @@ import { loadavg } from "node:os";
 import { analyse } from "./analysis.ts";
 import { runHttp, type HttpRun } from "./http/run.ts";
 import { runInProcess, type InProcessRun } from "./inprocess.ts";
-import { environment, readFindings, toJson, toMarkdown, type Environment } from "./report.ts";
+import { environment, keepInstructionSection, readFindings, toJson, toMarkdown, type Environment } from "./report.ts";
+import { measureSizes, type SizeFigure } from "./size.ts";
 
 const args = process.argv.slice(2);
 const from = args.find((arg) => arg.startsWith("--from="))?.slice("--from=".length);
@@ -23,30 +24,37 @@ for (const flag of flags) {
 if (from !== undefined) {
   // `npm run bench -- --json > file` also captures npm's banner: read from the first brace.
   const text = readFileSync(from, "utf8");
-  const saved = JSON.parse(text.slice(text.indexOf("{"))) as { environment: Environment; inProcess: InProcessRun; http: HttpRun | null };
+  const saved = JSON.parse(text.slice(text.indexOf("{"))) as { environment: Environment; inProcess: InProcessRun; http: HttpRun | null; sizes?: SizeFigure[] | null };
   const again = analyse(saved.inProcess, saved.http ?? undefined);
-  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), toMarkdown(saved.environment, saved.inProcess, saved.http ?? undefined, again, readFindings()));
+  writeReport(toMarkdown(saved.environment, saved.inProcess, saved.http ?? undefined, again, readFindings(), saved.sizes ?? undefined));
   process.stderr.write("wrote BENCHMARKS.md from saved results\n");
   process.exit(0);
 }
 const quick = flags.has("--quick");
+
+/** Writes BENCHMARKS.md, keeping its instruction-count section (from `npm run bench:instructions`). */
+function writeReport(markdown: string): void {
+  const file = new URL("../BENCHMARKS.md", import.meta.url);
+  writeFileSync(file, keepInstructionSection(readFileSync(file, "utf8"), markdown));
+}
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const loadAtStart = loadavg()[0]!;
 const started = Date.now();
 
+const sizes = await measureSizes(quick ? 3 : 15, log);
 const inProcess = await runInProcess({ minCpuTimeMs: quick ? 20 : 120, rounds: quick ? 1 : 2, log });
 const http = flags.has("--no-http")
   ? undefined
-  : await runHttp({ rounds: quick ? 1 : 3, seconds: quick ? 1 : 2, warmupSeconds: 1, connections: 50, log });
+  : await runHttp({ rounds: quick ? 1 : 10, seconds: quick ? 1 : 2, warmupSeconds: 1, connections: 50, log });
 const env = environment(loadAtStart);
 const analysis = analyse(inProcess, http);
 
 if (!quick) {
-  writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), toMarkdown(env, inProcess, http, analysis, readFindings()));
+  writeReport(toMarkdown(env, inProcess, http, analysis, readFindings(), sizes));
   log("wrote BENCHMARKS.md");
 }
 if (flags.has("--json")) {
-  process.stdout.write(`${toJson(env, inProcess, http, analysis)}\n`);
+  process.stdout.write(`${toJson(env, inProcess, http, analysis, sizes)}\n`);
 } else {
   for (const target of analysis.targets) log(`${target.met ? "met   " : "MISSED"} ${target.name}: ${target.detail}`);
 }

@@ -8,6 +8,7 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { FRAMEWORK_LABEL } from "./contenders.ts";
 import { percent, TARGETS, type Analysis } from "./analysis.ts";
 import type { HttpRun } from "./http/run.ts";
+import type { SizeFigure } from "./size.ts";
 import { HTTP_FRAMEWORK_LABEL, HTTP_PEER_LABEL } from "./http/targets.ts";
 import type { InProcessRun } from "./inprocess.ts";
 
@@ -48,7 +49,10 @@ export function environment(loadAtStart: number): Environment {
   };
 }
 
-export function toJson(env: Environment, inProcess: InProcessRun, http: HttpRun | undefined, analysis: Analysis): string {
+/** The bundle-size target for the Fetch and Hono entries (CORS and CSRF), minified. */
+export const BUNDLE_TARGET_BYTES = 90 * 1024;
+
+export function toJson(env: Environment, inProcess: InProcessRun, http: HttpRun | undefined, analysis: Analysis, sizes?: readonly SizeFigure[]): string {
   return JSON.stringify(
     {
       environment: env,
@@ -60,6 +64,7 @@ export function toJson(env: Environment, inProcess: InProcessRun, http: HttpRun 
         samples: inProcess.samples,
       },
       http: http ?? null,
+      sizes: sizes ?? null,
       analysis,
     },
     null,
@@ -70,8 +75,22 @@ export function toJson(env: Environment, inProcess: InProcessRun, http: HttpRun 
 const ns = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`);
 const times = (value: number): string => `${value >= 100 ? Math.round(value) : value.toFixed(2)}x`;
 const rps = (value: number): string => Math.round(value).toLocaleString("en-US");
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
-export function toMarkdown(env: Environment, inProcess: InProcessRun, http: HttpRun | undefined, analysis: Analysis, findings: string): string {
+/** Keeps the instruction-count section (written by `npm run bench:instructions`) across regenerations. */
+export function keepInstructionSection(previous: string, next: string): string {
+  const section = /<!-- instructions:start -->[\s\S]*<!-- instructions:end -->/.exec(previous)?.[0];
+  return section === undefined ? next : `${next.trimEnd()}\n\n${section}\n`;
+}
+
+export function toMarkdown(
+  env: Environment,
+  inProcess: InProcessRun,
+  http: HttpRun | undefined,
+  analysis: Analysis,
+  findings: string,
+  sizes?: readonly SizeFigure[],
+): string {
   const lines: string[] = [];
   const title = new Map(inProcess.scenarios.map((scenario) => [scenario.id, scenario.title]));
   lines.push("# crossgate benchmarks", "");
@@ -90,7 +109,28 @@ export function toMarkdown(env: Environment, inProcess: InProcessRun, http: Http
 
   lines.push("## Targets", "", "| target | met | figures |", "|---|---|---|");
   for (const target of analysis.targets) lines.push(`| ${target.name} | ${target.met ? "yes" : "**no**"} | ${target.detail} |`);
+  if (sizes !== undefined) {
+    const ours = sizes.filter((figure) => figure.entry.startsWith("crossgate/"));
+    const heavy = ours.filter((figure) => figure.minified > BUNDLE_TARGET_BYTES);
+    lines.push(
+      `| crossgate/fetch and crossgate/hono (CORS and CSRF) at most ${BUNDLE_TARGET_BYTES / 1024} KB minified | ${heavy.length === 0 ? "yes" : "**no**"} | ${ours.map((figure) => `${figure.entry} ${kb(figure.minified)}`).join(", ")} |`,
+    );
+  }
   lines.push("");
+  if (sizes !== undefined) {
+    lines.push("## Size and cold start (edge runtimes)", "");
+    lines.push(
+      "Each entry bundled and minified by esbuild as a Worker is (ESM, `workerd`/`worker`/`browser` conditions), and the",
+      "time for a fresh Node process to import the bundle and build its first policy (`https://app.example.com` and",
+      "`https://*.example.com` with credentials, and for crossgate a CSRF guard on it), median of cold runs. The pattern",
+      "makes crossgate decode its Public Suffix List, as validation needs it; hono/cors validates nothing.",
+      "",
+      "| entry | minified | gzipped | import + first policy |",
+      "|---|---:|---:|---:|",
+      ...sizes.map((figure) => `| ${figure.entry} | ${kb(figure.minified)} | ${kb(figure.gzipped)} | ${figure.coldStartMs.toFixed(1)} ms |`),
+      "",
+    );
+  }
 
   lines.push("## In-process: the per-request decision", "");
   lines.push(
@@ -139,16 +179,22 @@ export function toMarkdown(env: Environment, inProcess: InProcessRun, http: Http
     lines.push("## Over HTTP: throughput", "");
     lines.push(
       `autocannon, ${http.options.connections} connections, ${http.options.seconds} s per run after a ${http.options.warmupSeconds} s warm-up per server and kind,`,
-      `${http.options.rounds} alternating rounds; each figure is the median. Servers on 127.0.0.1, ${http.pinned ? "pinned to core 0 with the client on core 1 (`taskset`)" : "not pinned (no `taskset`)"}.`,
+      `${http.options.rounds} interleaved rounds (bare, crossgate and the peer back to back, order rotating). Servers on 127.0.0.1, ${http.pinned ? "pinned to core 0 with the client on core 1 (`taskset`)" : "not pinned (no `taskset`)"}.`,
       "Allowed GET: `Origin: https://app.example.com`. Preflight: OPTIONS asking for PUT with `content-type,x-request-id`.",
-      "Overhead is the share of the bare handler's throughput lost (negative: faster than bare, i.e. noise).",
+      "Overhead is the share of the bare handler's throughput lost, computed per round against that round's bare run, then the median",
+      "over rounds; the spread is the lowest and highest round (negative: faster than bare, i.e. noise). Where the spread is wider than",
+      "the overhead itself, the row says **noise > effect**: the figure cannot be told from zero on this machine.",
       "",
     );
-    lines.push("| framework | request | bare req/s | crossgate req/s (overhead) | peer req/s (overhead) | runs: bare / crossgate / peer |", "|---|---|---|---|---|---|");
+    lines.push(
+      "| framework | request | bare req/s | crossgate overhead (spread) | peer overhead (spread) | medians: bare / crossgate / peer |",
+      "|---|---|---|---|---|---|",
+    );
+    const spread = ([low, high]: readonly [number, number]) => `${percent(low)} … ${percent(high)}`;
     for (const row of analysis.http) {
-      const runs = [row.runs.bare, row.runs.crossgate, row.runs.peer].map((list) => list.map((value) => (value / 1000).toFixed(1) + "k").join(" ")).join(" / ");
+      const medians = [row.bare, row.crossgate, row.peer].map((value) => `${(value / 1000).toFixed(1)}k`).join(" / ");
       lines.push(
-        `| ${HTTP_FRAMEWORK_LABEL[row.framework]} | ${row.kind === "get" ? "GET" : "preflight"} | ${rps(row.bare)} | ${rps(row.crossgate)} (${percent(row.crossgateOverhead)}) | ${HTTP_PEER_LABEL[row.framework]} ${rps(row.peer)} (${percent(row.peerOverhead)}) | ${runs} |`,
+        `| ${HTTP_FRAMEWORK_LABEL[row.framework]} | ${row.kind === "get" ? "GET" : "preflight"} | ${rps(row.bare)} | ${percent(row.crossgateOverhead)} (${spread(row.crossgateSpread)})${row.noiseExceedsEffect ? " **noise > effect**" : ""} | ${HTTP_PEER_LABEL[row.framework]} ${percent(row.peerOverhead)} (${spread(row.peerSpread)}) | ${medians} |`,
       );
     }
     const failures = analysis.http.reduce((sum, row) => sum + row.failures, 0);

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench:instructions`: instructions per request under callgrind for every contender of
+ * node, Fastify and Koa on every scored scenario, counted twice to show that the count repeats,
+ * then written into BENCHMARKS.md between the `instructions` markers.
+ * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
+ * `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runInstructions, valgrindAvailable, type InstructionRun } from "./run.ts";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "2" },
+    frameworks: { type: "string", default: "node,fastify,koa" },
+    warmup: { type: "string", default: "2000" },
+    measured: { type: "string", default: "3000" },
+    parallel: { type: "string", default: "2" },
+    json: { type: "boolean", default: false },
+  },
+});
+if (!(await valgrindAvailable())) {
+  process.stderr.write("valgrind is not installed: apt-get install -y valgrind\n");
+  process.exit(2);
+}
+const log = (line: string) => void process.stderr.write(`${line}\n`);
+const started = Date.now();
+const result = await runInstructions({
+  repetitions: Number(values.runs),
+  frameworks: values.frameworks.split(","),
+  warmup: Number(values.warmup),
+  measured: Number(values.measured),
+  parallel: Number(values.parallel),
+  log,
+});
+const markdown = toMarkdown(result);
+const file = new URL("../../BENCHMARKS.md", import.meta.url);
+const current = readFileSync(file, "utf8");
+const START = "<!-- instructions:start -->";
+const END = "<!-- instructions:end -->";
+const section = `${START}\n${markdown}\n${END}`;
+writeFileSync(file, current.includes(START) ? current.replace(new RegExp(`${START}[\\s\\S]*${END}`), section) : `${current.trimEnd()}\n\n${section}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+log(`wrote BENCHMARKS.md's instruction counts in ${Math.round((Date.now() - started) / 1000)} s`);
+
+/** Per framework and scenario: each role's instructions above the no-op, run by run, and the ratios. */
+export function toMarkdown(run: InstructionRun): string {
+  const lines: string[] = [
+    "## Instructions per request (callgrind)",
+    "",
+    `Counted by valgrind's callgrind, not timed: ${run.measured.toLocaleString("en-US")} requests after ${run.warmup.toLocaleString("en-US")} of warm-up, in`,
+    "`node --single-threaded` with fixed seeds and address randomisation off, so a count repeats whatever",
+    "else the machine does. Figures are instructions above the framework's no-op middleware; each cell",
+    `shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the last column the largest difference between runs.`,
+    "",
+  ];
+  const first = run.runs[0] ?? [];
+  const get = (index: number, contender: string, scenario: string) =>
+    run.runs[index]?.find((sample) => sample.contender === contender && sample.scenario === scenario)?.instructions ?? NaN;
+  const frameworks = [...new Set(first.map((sample) => sample.contender.split("/")[0] as string))];
+  const scenarios = [...new Set(first.map((sample) => sample.scenario))];
+  for (const framework of frameworks) {
+    const ids = [...new Set(first.filter((sample) => sample.contender.startsWith(`${framework}/`)).map((sample) => sample.contender))];
+    const noop = `${framework}/noop`;
+    const roles = ids.filter((id) => id !== noop);
+    const peer = roles.find((id) => !id.endsWith("/limit") && !id.endsWith("/crossgate"));
+    lines.push(`### ${framework}`, "");
+    lines.push(`| scenario | ${roles.join(" | ")} | crossgate ÷ limit | ${peer ?? "peer"} ÷ crossgate | max spread |`);
+    lines.push(`|---|${roles.map(() => "---:").join("|")}|---:|---:|---:|`);
+    for (const scenario of scenarios) {
+      let spread = 0;
+      const net = (id: string, index: number) => get(index, id, scenario) - get(index, noop, scenario);
+      const cells = roles.map((id) => {
+        const values = run.runs.map((_, index) => net(id, index));
+        const low = Math.min(...values);
+        const high = Math.max(...values);
+        spread = Math.max(spread, low > 0 ? (high - low) / low : 0);
+        return values.map((value) => value.toLocaleString("en-US")).join(" / ");
+      });
+      const ours = net(`${framework}/crossgate`, 0);
+      const limit = net(`${framework}/limit`, 0);
+      const theirs = peer === undefined ? NaN : net(peer, 0);
+      lines.push(`| ${scenario} | ${cells.join(" | ")} | ${(ours / limit).toFixed(2)}x | ${(theirs / ours).toFixed(2)}x | ${(spread * 100).toFixed(2)}% |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

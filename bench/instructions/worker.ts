@@ -1,0 +1,38 @@
+/**
+ * Runs under callgrind (see ./run.ts): one contender, every scored scenario, with `os.uptime()` as
+ * the marker. callgrind dumps (and zeroes) its counters on every call (`--dump-before=*GetUptime*`),
+ * so each dump holds exactly the instructions between two markers: a calibration pair first, then
+ * per scenario its set-up and warm-up, then its N measured requests.
+ *
+ *   node <bundled worker> <contender id> <warm-up> <measured> <scenario id>...
+ */
+import { uptime } from "node:os";
+import { contenders, prepare } from "../contenders.ts";
+import { scenarioById } from "../scenarios.ts";
+
+const [contenderId = "", warmupText = "", measuredText = "", ...scenarioIds] = process.argv.slice(2);
+const warmup = Number(warmupText);
+const measured = Number(measuredText);
+const contender = (await contenders()).find((candidate) => candidate.id === contenderId);
+if (contender === undefined || !Number.isInteger(warmup) || !Number.isInteger(measured) || scenarioIds.length === 0) {
+  process.stderr.write(`usage: worker <contender> <warm-up> <measured> <scenario>...; unknown contender ${JSON.stringify(contenderId)}?\n`);
+  process.exit(2);
+}
+
+async function repeat(run: () => unknown, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const result = run();
+    if (result instanceof Promise) await result;
+  }
+}
+
+// Calibration: two markers with nothing between them (the marker's own cost).
+uptime();
+uptime();
+for (const id of scenarioIds) {
+  const prepared = await prepare(contender, scenarioById(id));
+  await repeat(prepared.run, warmup);
+  uptime();
+  await repeat(prepared.run, measured);
+  uptime();
+}
