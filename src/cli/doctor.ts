@@ -9,6 +9,7 @@ import { doctor, DoctorUsageError, type DoctorOptions } from "../doctor/probe.ts
 import type { DoctorReport, Warning } from "../doctor/report.ts";
 import type { Transport } from "../doctor/engine.ts";
 import { parseServerKind, SERVER_KINDS, type ServerKind } from "../doctor/server-kind.ts";
+import { parseResolveRule, type ResolveRule } from "../doctor/resolve.ts";
 import { EXIT, stylerFor, type CliIo } from "./io.ts";
 
 export const DOCTOR_USAGE = `Usage: crossgate doctor <url> --origin <origin> [options]
@@ -25,13 +26,21 @@ Options:
                                    --origin
   -X, --method <method>            Request method (default GET)
   -H, --header 'Name: value'       A header the script sets (repeatable)
-      --credentials                The script uses credentials: "include"
+      --credentials                The script uses credentials: "include"; also reports, per
+                                   browser, whether each cookie the responses set comes back
       --cookie 'name=value'        A cookie the page's browser sends (repeatable; implies
                                    --credentials), to replay the page's real request, e.g.
                                    --cookie 'csrftoken=…' -H 'X-CSRFToken: …'
       --server <kind>              Lead fixes in this server's language: django, crossgate,
                                    express, fastify, koa, hono (default: recognised from
                                    the responses)
+      --login <url>                With --credentials: the page's login request, whose cookies
+                                   the report covers (e.g. the session cookie)
+      --login-method <method>      Method of the login request (default POST)
+      --login-body <text>          Body of the login request (JSON gets application/json)
+      --login-header 'Name: value' A header of the login request (repeatable)
+      --resolve HOST:PORT:ADDRESS  Connect to ADDRESS for HOST:PORT (as curl's --resolve), for
+                                   names that do not resolve yet (repeatable)
       --from-browser-error <text>  Take url, origin, method and headers from a Chrome, Firefox
                                    or Safari console message (flags given win)
       --json                       Print the machine-readable report (version 1)
@@ -44,7 +53,8 @@ Options:
                                    (Authorization covered by Access-Control-Allow-Headers: *)
   -h, --help                       Show this help
 
-Exit codes: 0 the browser would allow it, 1 it would block it, 2 usage or network error.`;
+Exit codes: 0 the browser would allow it (even when cookies will be missing: see Cookies),
+1 it would block it, 2 usage or network error.`;
 
 /** Options for tests: a transport replacing node:http. */
 export interface DoctorCommandHooks {
@@ -68,6 +78,11 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
         cookie: { type: "string", multiple: true },
         server: { type: "string" },
         "no-extra-probes": { type: "boolean" },
+        login: { type: "string" },
+        "login-method": { type: "string" },
+        "login-body": { type: "string" },
+        "login-header": { type: "string", multiple: true },
+        resolve: { type: "string", multiple: true },
         "from-browser-error": { type: "string" },
         json: { type: "boolean" },
         timeout: { type: "string" },
@@ -107,6 +122,15 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
     else server = kind;
   }
   const cookie = values.cookie !== undefined && values.cookie.length > 0 ? values.cookie.join("; ") : undefined;
+  const resolve: ResolveRule[] = [];
+  for (const text of values.resolve ?? []) {
+    const rule = parseResolveRule(text);
+    if (typeof rule === "string") problems.push(rule);
+    else resolve.push(rule);
+  }
+  if (values.login === undefined && (values["login-method"] ?? values["login-body"] ?? values["login-header"]) !== undefined) {
+    problems.push("--login-method, --login-body and --login-header need --login <url>.");
+  }
   if (problems.length > 0) return usage(io, problems, json);
 
   const inputWarnings: Warning[] = [];
@@ -154,6 +178,17 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo, hooks
     extraProbes: values["no-extra-probes"] !== true,
     ...(server !== undefined ? { server } : {}),
     ...(hooks.transport !== undefined ? { transport: hooks.transport } : {}),
+    ...(resolve.length > 0 ? { resolve } : {}),
+    ...(values.login !== undefined
+      ? {
+          login: {
+            url: values.login,
+            ...(values["login-method"] !== undefined ? { method: values["login-method"] } : {}),
+            ...(values["login-body"] !== undefined ? { body: values["login-body"] } : {}),
+            headers: values["login-header"] ?? [],
+          },
+        }
+      : {}),
   };
   let report: DoctorReport;
   try {

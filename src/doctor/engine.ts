@@ -28,6 +28,8 @@ export interface WireRequest {
   readonly headers: readonly HeaderPair[];
   /** Read this many bytes of the body instead of the first kilobyte (the page read needs its `<head>`). */
   readonly bodyLimit?: number;
+  /** A request body (only the `--login` request has one). */
+  readonly body?: string;
 }
 
 /** One HTTP response: status, headers as received (repeats kept), and the start of the body. */

@@ -1,5 +1,6 @@
 // The doctor's report as text for people: each step, the verdict, what each browser prints, the
 // fix and the extra findings. Pure; colour comes from the `Styler` the caller passes.
+import { cookieVerdictNote, formatCookies } from "./cookies-format.ts";
 import { isPageRule, PAGE_FIX_LABELS } from "./page-blockers.ts";
 import type { DoctorReport, Fix, Step } from "./report.ts";
 
@@ -41,7 +42,12 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
   });
 
   if (report.verdict === "allowed") {
-    out.push(`${style.green(style.bold("ALLOWED"))}  the browser lets the page read the response.`);
+    const withoutCookies = cookieVerdictNote(report.cookies);
+    out.push(
+      withoutCookies === null
+        ? `${style.green(style.bold("ALLOWED"))}  the browser lets the page read the response.`
+        : `${style.green(style.bold("ALLOWED"))}  the browser lets the page read the response, ${style.yellow(withoutCookies)}`,
+    );
   } else if (report.failure !== null) {
     const failure = report.failure;
     const label = report.verdict === "error" ? style.yellow(style.bold("ERROR")) : style.red(style.bold("BLOCKED"));
@@ -104,6 +110,7 @@ export function formatReport(report: DoctorReport, style: Styler = plainStyler):
     out.push(style.bold("Also"));
     out.push(...extra);
   }
+  out.push(...formatCookies(report.cookies, style));
   if (report.warnings.length > 0) {
     out.push("");
     out.push(style.bold("Warnings"));

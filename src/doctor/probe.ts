@@ -6,8 +6,11 @@ import https from "node:https";
 import { diagnose, type Transport, type WireRequest, type WireResponse } from "./engine.ts";
 import type { HeaderPair } from "./http-tokens.ts";
 import { addressSpaceOfHost, type AddressSpace } from "../client/address-space.ts";
+import { loginRequest, type LoginInput } from "./cookies-login.ts";
+import { withCookieReport } from "./cookies-report.ts";
 import { normalizeDoctorInput, type DoctorInput } from "./input.ts";
 import { readPage } from "./page-reader.ts";
+import { resolveLookup, type ResolveRule } from "./resolve.ts";
 import type { DoctorReport } from "./report.ts";
 import type { ServerKind } from "./server-kind.ts";
 
@@ -17,6 +20,8 @@ export interface HttpTransportOptions {
   readonly timeoutMs?: number;
   /** Accept any TLS certificate (self-signed development servers). @default false */
   readonly insecure?: boolean;
+  /** Connect to these addresses for these host names and ports (curl's `--resolve`). @default [] */
+  readonly resolve?: readonly ResolveRule[];
 }
 
 export interface DoctorOptions extends HttpTransportOptions {
@@ -36,6 +41,8 @@ export interface DoctorOptions extends HttpTransportOptions {
    * credentialed response for origins nobody lists (`https://….invalid`, `null`). @default true
    */
   readonly extraProbes?: boolean;
+  /** A login request whose cookies the report covers (needs `credentials`). @default none */
+  readonly login?: LoginInput;
 }
 
 /** Thrown for a doctor input that does not describe a request (bad URL, origin, method or header). */
@@ -58,6 +65,9 @@ export class DoctorUsageError extends TypeError {
 export async function doctor(input: DoctorInput, options: DoctorOptions = {}): Promise<DoctorReport> {
   const normalized = normalizeDoctorInput(input);
   if (!normalized.ok) throw new DoctorUsageError(normalized.problems);
+  const login = options.login === undefined ? null : loginRequest(options.login, normalized.request.origin);
+  if (login !== null && "problems" in login) throw new DoctorUsageError(login.problems);
+  if (login !== null && !normalized.request.credentials) throw new DoctorUsageError(["--login needs --credentials: without them the page's requests carry no cookies."]);
   const transport = options.transport ?? httpTransport(options);
   const diagnoseOptions = {
     errorProbe: options.errorProbe ?? true,
@@ -66,18 +76,22 @@ export async function doctor(input: DoctorInput, options: DoctorOptions = {}): P
     ...(options.server !== undefined ? { server: options.server } : {}),
     extraProbes: options.extraProbes !== false,
   };
-  if (normalized.pageUrl === undefined) return diagnose(normalized.request, transport, diagnoseOptions);
-
-  const page = await readPage(normalized.pageUrl, transport);
-  const pageHost = new URL(page.url).hostname;
-  const [pageSpace, targetSpace] = await Promise.all([resolvedAddressSpace(pageHost), resolvedAddressSpace(new URL(normalized.request.url).hostname)]);
-  return diagnose(normalized.request, transport, {
-    ...diagnoseOptions,
-    inputWarnings: [...normalized.warnings, ...page.warnings],
-    page: { url: page.url, policies: page.policies, addressSpace: pageSpace },
-    pageReport: page.report,
-    targetAddressSpace: targetSpace,
-  });
+  let report: DoctorReport;
+  if (normalized.pageUrl === undefined) {
+    report = await diagnose(normalized.request, transport, diagnoseOptions);
+  } else {
+    const page = await readPage(normalized.pageUrl, transport);
+    const pageHost = new URL(page.url).hostname;
+    const [pageSpace, targetSpace] = await Promise.all([resolvedAddressSpace(pageHost), resolvedAddressSpace(new URL(normalized.request.url).hostname)]);
+    report = await diagnose(normalized.request, transport, {
+      ...diagnoseOptions,
+      inputWarnings: [...normalized.warnings, ...page.warnings],
+      page: { url: page.url, policies: page.policies, addressSpace: pageSpace },
+      pageReport: page.report,
+      targetAddressSpace: targetSpace,
+    });
+  }
+  return normalized.request.credentials ? withCookieReport(report, transport, login?.request ?? null) : report;
 }
 
 /**
@@ -123,10 +137,12 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       };
       let req: http.ClientRequest;
       try {
+        const lookup = resolveLookup(options.resolve ?? [], url);
         req = module.request(url, {
           method: request.method,
           headers,
           agent: false,
+          ...(lookup !== null ? { lookup } : {}),
           ...(url.protocol === "https:" ? { rejectUnauthorized: options.insecure !== true } : {}),
         });
       } catch (error) {
@@ -162,7 +178,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         res.on("close", done);
         res.on("error", done);
       });
-      req.end();
+      req.end(request.body);
     });
 }
 

@@ -2,6 +2,7 @@
 // for `crossgate/testing`, and for anything that wants to read a verdict.
 import type { HeaderPair } from "./http-tokens.ts";
 import type { CrossgateOptionsPatch, FixChange } from "./fix-snippets.ts";
+import type { CookieFinding } from "./cookies.ts";
 import type { RuleId } from "./rules.ts";
 import type { ServerIdentity } from "./server-kind.ts";
 
@@ -121,7 +122,8 @@ export type WarningId =
   | "input-assumed"
   | "browser-reported-other-rule"
   | "csp-report-only"
-  | "page-not-read";
+  | "page-not-read"
+  | "login-failed";
 
 export interface Warning {
   readonly id: WarningId;
@@ -265,4 +267,9 @@ export interface DoctorReport {
   readonly security: readonly SecurityFinding[];
   /** Things worth knowing that need no change, one sentence each. */
   readonly info: readonly string[];
+  /**
+   * With credentials: every cookie the login and the request set, and whether each browser stores
+   * it and sends it back from the page. Absent without credentials.
+   */
+  readonly cookies?: readonly CookieFinding[];
 }

@@ -1,9 +1,12 @@
 // The cookie model against real browsers: for each topology, the API sets every variant in one
 // response to the page's credentialed fetch, and the page's next credentialed fetch echoes the
-// Cookie header it carried. Every cell must match predictCookie() for that browser.
+// Cookie header it carried. Every cell must match predictCookie() for that browser, and the
+// doctor's cookie report (doctor() with --login and --resolve, as the CLI runs it) must say the same.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { predictCookie } from "../../src/core/cookies/predict.ts";
+import type { CookieFinding } from "../../src/doctor/cookies.ts";
+import { doctor } from "../../src/doctor/probe.ts";
 import {
   browsersAreRequired,
   describeInBrowsers,
@@ -96,6 +99,22 @@ async function cookiesSentBack(use: BrowserUse, topology: Topology, loginUrl: st
   }
 }
 
+const doctorReports = new Map<string, Promise<readonly CookieFinding[]>>();
+
+/** The doctor's cookies for a topology, asked once: login by GET, then the echo request. */
+function doctorCookies(topology: Topology, loginUrl: string): Promise<readonly CookieFinding[]> {
+  let report = doctorReports.get(topology.name);
+  if (report === undefined) {
+    const resolve = https === undefined ? [] : HOSTS.map((host) => ({ host, port: https!.port, address: "127.0.0.1" }));
+    report = doctor(
+      { url: `${topology.api()}/api/echo`, origin: topology.page(), credentials: true },
+      { login: { url: loginUrl, method: "GET" }, resolve, insecure: true, errorProbe: false },
+    ).then((r) => r.cookies ?? []);
+    doctorReports.set(topology.name, report);
+  }
+  return report;
+}
+
 describeInBrowsers(
   "cookies across sites: browsers do what the model predicts",
   (use) => {
@@ -113,6 +132,9 @@ describeInBrowsers(
         });
         const disagreements = cells.filter((c) => c.model !== c.browser);
         expect(disagreements, `${use.name} sent: ${sent.join(" ") || "(none)"}`).toEqual([]);
+        const fromDoctor = await doctorCookies(topology, loginUrl);
+        expect(fromDoctor.filter((c) => c.browsers[use.name].sent).map((c) => c.name).sort()).toEqual(sent);
+        expect(fromDoctor.map((c) => c.name).sort()).toEqual(cells.map((c) => c.cookie).sort());
       });
     }
   },
