@@ -65,7 +65,7 @@ describe("crossgate doctor (child process)", () => {
     ]);
     expect(allowed.code).toBe(0);
     const report = JSON.parse(allowed.stdout);
-    expect(Object.keys(report)).toEqual(["version", "verdict", "rule", "request", "preflight", "steps", "failure", "exposedHeaders", "preflightCache", "csrf", "warnings", "server", "cause", "fix", "security", "info"]);
+    expect(Object.keys(report)).toEqual(["version", "verdict", "rule", "request", "preflight", "steps", "failure", "exposedHeaders", "preflightCache", "csrf", "warnings", "server", "cause", "fix", "security", "info", "cookies"]);
     expect(report).toMatchObject({ version: 1, verdict: "allowed", rule: null, preflight: { needed: true } });
     expect(report.steps[0].request.headers).toContainEqual(["Access-Control-Request-Headers", "content-type"]);
     expect(blocked.code).toBe(1);
