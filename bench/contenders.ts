@@ -63,13 +63,17 @@ const BASE: readonly Contender[] = [
 
 type Factory = (options: unknown) => unknown;
 
-/**
- * crossgate's own adapter for a framework, when the source tree has one (`src/adapters/<name>.ts`
- * exporting `cors`). Loaded by path so the benchmark also runs on trees without it.
- */
+/** crossgate's other adapters, each imported by a literal path so bundlers (the callgrind worker) see them. */
+const ADAPTERS: Readonly<Record<Exclude<Framework, "node">, () => Promise<{ cors?: unknown }>>> = {
+  fastify: () => import("../src/adapters/fastify.ts"),
+  koa: () => import("../src/adapters/koa.ts"),
+  hono: () => import("../src/adapters/hono.ts"),
+};
+
+/** crossgate's own adapter for a framework (`src/adapters/<name>.ts` exporting `cors`). */
 export async function crossgateAdapter(framework: Exclude<Framework, "node">): Promise<Factory | undefined> {
   try {
-    const module = await import(new URL(`../src/adapters/${framework}.ts`, import.meta.url).href);
+    const module = await ADAPTERS[framework]();
     return typeof module.cors === "function" ? (module.cors as Factory) : undefined;
   } catch {
     return undefined;
