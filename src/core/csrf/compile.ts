@@ -292,12 +292,17 @@ function cookieAttributes(
   } else if (typeof name === "string" && name.startsWith("__Secure-") && !secure) {
     issues.add("value-invalid", "cookie.name", name, "is a __Secure- cookie, which browsers only accept with Secure.", "set cookie.secure: true, or drop the prefix.");
   }
+  // CHIPS: browsers refuse a Partitioned cookie without Secure (verified in Chromium and Firefox).
+  const partitioned = bool(cookie.partitioned, "cookie.partitioned", false);
+  if (partitioned && !secure) {
+    issues.add("value-invalid", "cookie.partitioned", partitioned, "requires the Secure attribute; browsers drop Partitioned cookies without it.", "set cookie.secure: true (and serve over https).");
+  }
   let maxAgeSeconds: number | null = DEFAULT_CSRF_COOKIE_AGE_SECONDS;
   if (cookie.maxAgeSeconds !== undefined) {
     if (cookie.maxAgeSeconds === null || (Number.isInteger(cookie.maxAgeSeconds) && cookie.maxAgeSeconds >= 0)) maxAgeSeconds = cookie.maxAgeSeconds;
     else issues.add("max-age-invalid", "cookie.maxAgeSeconds", cookie.maxAgeSeconds, "must be a whole number of seconds, 0 or more, or null for a session cookie.", `write cookie.maxAgeSeconds: ${DEFAULT_CSRF_COOKIE_AGE_SECONDS}.`);
   }
-  return Object.freeze({ name: String(name), path: String(path), domain: typeof domain === "string" ? domain : undefined, secure, sameSite, httpOnly, maxAgeSeconds });
+  return Object.freeze({ name: String(name), path: String(path), domain: typeof domain === "string" ? domain : undefined, secure, sameSite, httpOnly, maxAgeSeconds, ...(partitioned ? { partitioned } : {}) });
 }
 
 function defaults(): CookieAttributes {

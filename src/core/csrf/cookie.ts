@@ -34,6 +34,8 @@ export interface CookieAttributes {
   readonly sameSite: "Lax" | "Strict" | "None" | false;
   readonly httpOnly: boolean;
   readonly maxAgeSeconds: number | null;
+  /** CHIPS `Partitioned`: the cookie lives in a jar per top-level site. */
+  readonly partitioned?: boolean;
 }
 
 /** The `Set-Cookie` value for `value`, attributes in Django's order. */
@@ -45,5 +47,6 @@ export function serializeCookie(attributes: CookieAttributes, value: string): st
   if (attributes.sameSite !== false) cookie += `; SameSite=${attributes.sameSite}`;
   if (attributes.secure) cookie += "; Secure";
   if (attributes.httpOnly) cookie += "; HttpOnly";
+  if (attributes.partitioned === true) cookie += "; Partitioned";
   return cookie;
 }

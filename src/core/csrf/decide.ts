@@ -3,6 +3,7 @@ import type { OriginMatcher } from "../origins.ts";
 import { REFUSAL_HEADER, refusalHeaderValue } from "../refusal.ts";
 import type { CompiledCsrf } from "./compile.ts";
 import { cookieValues, serializeCookie } from "./cookie.ts";
+import { missingCookieHint } from "./cookie-hint.ts";
 import type { TokenFormat } from "./token-format.ts";
 import { reasonFor, type CsrfRefusalCode, type TokenSource } from "./reasons.ts";
 import {
@@ -284,7 +285,9 @@ function refuse(
 ): CsrfDecision {
   const reason = reasonFor(code, detail);
   if (compiled.debug) {
-    const hint = code === "cookie-missing" || code === "token-missing" ? exposureHint(compiled, request) : "";
+    const hint =
+      (code === "cookie-missing" || code === "token-missing" ? exposureHint(compiled, request) : "") +
+      (code === "cookie-missing" ? missingCookieHint(compiled, request) : "");
     compiled.logger.warn(`Forbidden (${reason}): ${request.path}${hint}`);
   }
   const json = acceptsJson(request);

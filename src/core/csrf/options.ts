@@ -57,6 +57,13 @@ export interface CsrfCookieOptions {
    */
   readonly maxAgeSeconds?: number | null;
   /**
+   * CHIPS `Partitioned` attribute: a cross-site page's browser keeps the cookie in a jar of that
+   * page's site, so Chromium, which blocks other third-party cookies, still sends it (Safari does
+   * not; see docs/deployment.md). Requires `secure: true` and `sameSite: "None"`.
+   * @default false
+   */
+  readonly partitioned?: boolean;
+  /**
    * With `tokenFormat: "django"`, write a new cookie as a 64-character masked token, as Django <= 4.0
    * does (`CSRF_COOKIE_MASKED`), instead of the 32-character secret of Django >= 4.1. Either is read.
    * @default false
@@ -194,4 +201,4 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "logger",
 ]);
 
-export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds", "masked"]);
+export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds", "masked", "partitioned"]);
