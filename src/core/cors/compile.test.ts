@@ -140,6 +140,21 @@ describe("compileCors validation", () => {
     expect(logged).toHaveLength(4);
   });
 
+  it.each([
+    ["http://localhost.", "http://localhost.", true],
+    ["http://localhost.", "http://localhost", false],
+    ["http://localhost", "http://localhost.", false],
+    ["http://example.com.:3999", "http://example.com.:3999", true],
+    ["http://example.com.:3999", "http://example.com:3999", false],
+    ["https://*.example.com.", "https://a.b.example.com.", true],
+    ["https://*.example.com.", "https://a.example.com", false],
+    ["https://*.example.com", "https://a.example.com.", false],
+    ["http://localhost.:*", "http://localhost.:5173", true],
+    ["http://localhost.:*", "http://localhost:5173", false],
+  ])("a host ending with a dot matches only itself: %s admits %s: %s", (entry, origin, expected) => {
+    expect(compileCors({ origins: [entry] }).origins.matches(origin)).toBe(expected);
+  });
+
   it("names the browsers' caps in the max-age warning", () => {
     expect(compileCors({ maxAgeSeconds: 100000, logger: { warn: () => {} } }).warnings[0]?.problem).toContain("Chromium's cap of 7200s and Firefox's cap of 86400s");
   });

@@ -1,4 +1,4 @@
-import { IssueCollector } from "../errors.ts";
+import { IssueCollector, markWarningsLogged } from "../errors.ts";
 import { SETTING_NAMES, validateCsrf } from "../csrf/compile.ts";
 import type { CsrfCookieOptions, CsrfOptions } from "../csrf/options.ts";
 import { CSRF_TOKEN_FORMATS, type CsrfTokenFormat } from "../csrf/token-format.ts";
@@ -134,12 +134,17 @@ export function csrfOptionsFromSettings(
   const found = new IssueCollector();
   const { cors: _reportedByTheCorsReader, ...withoutCors } = merged;
   validateCsrf(withoutCors, found);
-  for (const issue of found.issues) {
-    if (issue.code === "secret-missing") continue;
-    const [, base = issue.option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(issue.option) ?? [];
+  const renamed = <T extends { readonly option: string }>(item: T): T => {
+    const [, base = item.option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(item.option) ?? [];
     const setting = OPTION_SETTINGS[base];
-    issues.issues.push(setting === undefined ? issue : { ...issue, option: `${setting}${index}` });
+    return setting === undefined ? item : { ...item, option: `${setting}${index}` };
+  };
+  for (const issue of found.issues) {
+    if (issue.code !== "secret-missing") issues.issues.push(renamed(issue));
   }
+  // Warnings are reported here under the settings' names; the guard built from `merged` stays quiet.
+  for (const warning of found.warnings) issues.warnings.push(renamed(warning));
+  markWarningsLogged(merged);
   return merged;
 }
 
