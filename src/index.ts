@@ -36,7 +36,7 @@ export {
   type RefusalEvent,
   type RefusalListener,
 } from "./core/refusal.ts";
-export { ConfigError, isConfigError, type ConfigIssue, type ConfigIssueCode } from "./core/errors.ts";
+export { ConfigError, formatWarning, isConfigError, type ConfigIssue, type ConfigIssueCode, type ConfigWarning, type ConfigWarningCode } from "./core/errors.ts";
 export { compileOrigins, OriginMatcher, type OriginRules } from "./core/origins.ts";
 export { pathOf, requestViewFromRecord, type RequestView } from "./core/request.ts";
 export { mergeVary } from "./core/internal/vary.ts";

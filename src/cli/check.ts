@@ -19,10 +19,11 @@ Validates a CORS configuration with the same rules a server applies at start-up,
 every problem with its fix. Warnings (what is redundant) do not make it invalid.
 
 ${SOURCE_USAGE}
-  --print-options  for Django settings: print the equivalent crossgate options as JSON, then as
-                   .env lines for fromEnv() (a migration aid; SECRET_KEY is never printed)
-  --json           print a machine-readable result (version 1)
-  -h, --help       show this help
+  --print-options        for Django settings: print the equivalent crossgate options as JSON,
+                         then as .env lines for fromEnv() (a migration aid; SECRET_KEY is
+                         never printed)
+  --json                 print a machine-readable result (version 1)
+  -h, --help             show this help
 
 Exit codes: 0 valid, 1 invalid, 2 usage error or unreadable configuration.`;
 

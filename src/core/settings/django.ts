@@ -28,7 +28,8 @@ export interface SettingsExtras {
  * Reads django-cors-headers and Django CSRF settings (the names and defaults of `settings.py`, e.g.
  * parsed from JSON; `null` for `None`) and returns validated crossgate options. Throws one `ConfigError` naming each bad setting:
  * wrong types, unknown `CORS_*` names (with the nearest valid name), and everything crossgate's
- * validation refuses.
+ * validation refuses. What is merely redundant (a removed setting, a header scripts can never send)
+ * is a warning instead: in `warnings`, and logged once to `extras.cors.logger` (default `console`).
  * @example
  * const { cors, csrf } = fromDjangoSettings({ CORS_ALLOWED_ORIGINS: ["https://app.example.com"], CORS_ALLOW_CREDENTIALS: true, SECRET_KEY: process.env.SECRET_KEY });
  */
