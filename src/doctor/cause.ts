@@ -54,7 +54,8 @@ export async function classifyCause(input: CauseInput): Promise<CauseResult> {
 
   // A redirect in the way: the trailing slash (Django's APPEND_SLASH), http to https, elsewhere.
   const location = step.location ?? redirectTarget(step);
-  if (location !== null && (failure.rule === "preflight-redirected" || step.kind === "redirect" || ran === null)) {
+  // (A redirect that carries CORS headers and still fails is about them: classified below.)
+  if (location !== null && (failure.rule === "preflight-redirected" || ran === null)) {
     return classifyRedirect(input, step, location, ran, evidence, result);
   }
 
