@@ -14,6 +14,7 @@ import { diagnoseFetchFailure, isFetchNetworkFailure } from "./diagnose.ts";
 import { CrossgateClientError, HttpError, ParseError, TimeoutError } from "./errors.ts";
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from "./options.ts";
 import { pageOrigin, pageURL, readPageCookie } from "./page.ts";
+import { cookiesNotSentFor } from "./site.ts";
 import { joinURL, originOf } from "./urls.ts";
 
 /** Per-call options. */
@@ -193,7 +194,9 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
           }
         }
         if (!response.ok) {
-          throw new HttpError({ url, method: upperMethod, response, body: bodyValue(decoded), csrfReason: reason });
+          const cookiesNotSent =
+            toApi && init.credentials === "include" ? cookiesNotSentFor(url, response.status, reason, upperMethod, headers, spelling) : undefined;
+          throw new HttpError({ url, method: upperMethod, response, body: bodyValue(decoded), csrfReason: reason, cookiesNotSent });
         }
       }
       if (decoded.kind === "bad-json") {

@@ -18,6 +18,24 @@ export type ClientErrorCode = "http_error" | "cors_blocked" | "network_error" | 
  */
 export type ProbableCause = "cors" | "content-security-policy" | "mixed-content" | "local-network-access" | "unreachable";
 
+/**
+ * Why a credentialed call was most probably refused (401, 403, or the CSRF guard's "CSRF cookie not
+ * set."): `"cookies-not-sent"` when the page is on another site than the API, so the browser did not
+ * send the session or CSRF cookie (SameSite, third-party cookie blocking). Judged without any extra
+ * request, from the two URLs' sites (an approximation without the Public Suffix List).
+ */
+export type HttpProbableCause = "cookies-not-sent";
+
+/** What `HttpError` says when cookies were probably not sent. */
+export interface CookiesNotSent {
+  /** The page's site, e.g. `https://site-b.example`. */
+  readonly pageSite: string;
+  /** The API's site, e.g. `https://site-a.example`. */
+  readonly apiSite: string;
+  /** A `npx crossgate doctor … --credentials --login …` command that reports each cookie per browser. */
+  readonly doctorCommand: string;
+}
+
 /** Base class of every error the client throws (except a caller's own abort reason, rethrown as is). */
 export abstract class CrossgateClientError extends Error {
   abstract readonly code: ClientErrorCode;
@@ -48,18 +66,35 @@ export class HttpError<Body = unknown> extends CrossgateClientError {
    * `{"error":"csrf_failed","reason":"CSRF token missing."}`; undefined otherwise.
    */
   readonly csrfReason: string | undefined;
+  /** `"cookies-not-sent"` when the page is cross-site to the API; undefined otherwise. */
+  readonly probableCause: HttpProbableCause | undefined;
+  /** For `"cookies-not-sent"`: the explanation naming both sites, and the doctor command. */
+  readonly explanation: string | undefined;
 
-  constructor(context: { url: string; method: string; response: Response; body: Body; csrfReason: string | undefined }) {
-    const { response, csrfReason } = context;
+  constructor(context: { url: string; method: string; response: Response; body: Body; csrfReason: string | undefined; cookiesNotSent?: CookiesNotSent | undefined }) {
+    const { response, csrfReason, cookiesNotSent } = context;
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
     const detail = csrfReason === undefined ? "" : `: CSRF check failed: ${csrfReason}`;
-    super(`crossgate: ${context.method} ${context.url} answered ${status}${detail}`, context);
+    const explanation = cookiesNotSent === undefined ? undefined : cookiesText(cookiesNotSent);
+    super(`crossgate: ${context.method} ${context.url} answered ${status}${detail}${explanation === undefined ? "" : `
+${explanation}`}`, context);
     this.status = response.status;
     this.statusText = response.statusText;
     this.body = context.body;
     this.response = response;
     this.csrfReason = csrfReason;
+    this.probableCause = cookiesNotSent === undefined ? undefined : "cookies-not-sent";
+    this.explanation = explanation;
   }
+}
+
+function cookiesText(c: CookiesNotSent): string {
+  return (
+    `probable cause: cookies not sent: the page's site (${c.pageSite}) is not the API's site (${c.apiSite}), so browsers ` +
+    "do not send its SameSite=Lax or Strict cookies, and block third-party cookies (Chromium unless Partitioned, Safari always); " +
+    "serve the API under the page's site or through the page's server, or see docs/deployment.md.\n" +
+    `Diagnose it with: ${c.doctorCommand}`
+  );
 }
 
 /** Context shared by the two diagnoses of fetch's opaque `TypeError`. */

@@ -17,7 +17,9 @@ export {
   ParseError,
   TimeoutError,
   type ClientErrorCode,
+  type CookiesNotSent,
   type FetchFailureContext,
+  type HttpProbableCause,
   type ProbableCause,
 } from "./errors.ts";
 export type { ClientOptions, CsrfOptions, FetchFunction } from "./options.ts";
