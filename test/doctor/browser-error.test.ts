@@ -6,6 +6,26 @@ import { brokenServerCases } from "./broken-servers.ts";
 import { startCase } from "./servers.ts";
 
 describe("parseBrowserError", () => {
+  it("says what a console line cannot carry: the method (a preflighted POST is replayed as a GET) and the page's other headers", () => {
+    const preflightMissing = parseBrowserError(
+      "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    )!;
+    const rebuilt = inputFromBrowserError(preflightMissing, {});
+    expect(rebuilt.ok && rebuilt.input.method).toBe("GET");
+    expect(rebuilt.ok && rebuilt.notes.join(" ")).toMatch(/never carries the request's method.*a preflighted POST, PUT or DELETE would be checked as a GET.*pass -X/);
+    expect(rebuilt.ok && rebuilt.notes.join(" ")).toMatch(/never lists the request's headers.*pass -H/);
+    // Given -X, nothing is assumed about the method.
+    const withMethod = inputFromBrowserError(preflightMissing, { method: "POST" });
+    expect(withMethod.ok && withMethod.notes.join(" ")).not.toMatch(/method/);
+
+    const header = parseBrowserError(
+      "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.",
+    )!;
+    const inferred = inputFromBrowserError(header, {});
+    expect(inferred.ok && inferred.input.headers).toEqual([["x-api-key", "crossgate-doctor"]]);
+    expect(inferred.ok && inferred.notes.join(" ")).toMatch(/names only the refused header \(x-api-key\)/);
+  });
+
   it("reads Chrome's preflight method message", () => {
     const parsed = parseBrowserError(
       "Access to fetch at 'https://api.example.com/items/1' from origin 'https://app.example.com' has been blocked by CORS policy: Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.",

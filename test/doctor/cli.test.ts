@@ -58,6 +58,19 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("crossgate doctor (child process)", () => {
+  it("--cookie goes on the request only, --server leads the fix, and both are checked", async () => {
+    const sent = await run(["doctor", `${base}/items`, "--origin", page, "-X", "PUT", "-H", "Content-Type: application/json", "--cookie", "csrftoken=abc", "--cookie", "sessionid=xyz", "--server", "django", "--json"]);
+    expect(sent.stderr).toBe("");
+    const report = JSON.parse(sent.stdout);
+    expect(report.request.credentials).toBe(true);
+    expect(report.steps[0].request.headers.some(([name]: [string]) => name === "Cookie")).toBe(false);
+    expect(report.steps[1].request.headers).toContainEqual(["Cookie", "csrftoken=abc; sessionid=xyz"]);
+    expect(report.server).toEqual({ kind: "django", source: "flag", evidence: null });
+    const bad = await run(["doctor", `${base}/items`, "--origin", page, "--server", "rails"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--server must be one of django, crossgate, express, fastify, koa, hono");
+  });
+
   it("exit 0 when allowed, 1 when blocked, with a stable --json report", async () => {
     const [allowed, blocked] = await Promise.all([
       run(["doctor", `${base}/api`, "--origin", page, "--method", "PUT", "--header", "Content-Type: application/json", "--credentials", "--json"]),
