@@ -12,6 +12,7 @@ import { browserMessages } from "./messages.ts";
 import { includesCredentials, originOf, serializeRequestOrigin } from "./origin.ts";
 import { pageBlockerFor, reportOnlyWarnings, type PageBlocker, type PageContext } from "./page-blockers.ts";
 import { preflightCacheOf } from "./preflight-cache.ts";
+import { refusalHeaderNotes } from "./refusal-header.ts";
 import { corsCheckAsCheck, isRedirectStatus, preflightCheck } from "./preflight-check.ts";
 import type { AddressSpace } from "../client/address-space.ts";
 import type { Check, CsrfReadability, DoctorReport, DoctorRequest, Failure, PageReport, PreflightCache, Step, Warning } from "./report.ts";
@@ -188,7 +189,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
           response: { status: response.status, headers: response.headers },
           mode: "cors",
           checks: result.checks,
-          notes: [...originNote, "Sent without cookies or other credentials: preflights never carry them.", ...need.reasons.map((r) => `Preflighted because ${r}.`)],
+          notes: [...originNote, "Sent without cookies or other credentials: preflights never carry them.", ...need.reasons.map((r) => `Preflighted because ${r}.`), ...refusalHeaderNotes(response.headers)],
         });
         if (result.failure !== null) {
           failure = { finding: taintAware(result.failure, tainted), step: steps.length - 1, preflight: true, requestOrigin };
@@ -221,6 +222,7 @@ export async function diagnose(request: DoctorRequest, send: Transport, options:
       break;
     }
 
+    notes.push(...refusalHeaderNotes(response.headers));
     const location = isRedirectStatus(response.status) ? getHeader(response.headers, "location") : null;
     const checks: Check[] = [];
     // Fetch standard, "HTTP fetch": the CORS check runs on every response, a redirect's included,
