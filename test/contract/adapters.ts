@@ -40,6 +40,7 @@ import { cors as nodeCors } from "../../src/adapters/node.ts";
 import { corsRoutes, type CorsRoute } from "../../src/core/cors/routes.ts";
 import type { CorsOptions, CorsPolicy } from "../../src/index.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
+import { contractFetchRoutes, contractHonoApp, routeByPath } from "./web-apps.ts";
 
 /** What a contract server is built from. */
 export interface ContractConfig {
@@ -227,60 +228,16 @@ function koaApp(config: ContractConfig): RequestListener {
   return app.callback();
 }
 
-// ── Hono 4 on @hono/node-server: path middleware, most specific first ────────────────────────
+// ── Hono 4 on @hono/node-server, and Fetch handlers (Next.js-style, one wrapped handler per ──
+// route) behind a tiny Node bridge: the same Web apps the other runtimes serve (./web-apps.ts).
 function honoApp(config: ContractConfig): RequestListener {
-  const app = new Hono();
-  app.onError((_error, c) => c.text("Internal Server Error", 500));
-  if (config.cors !== undefined) {
-    app.use("/api/off", honoCors(false));
-    if (config.overrideCors !== undefined) app.use("/api/override", honoCors(config.overrideCors));
-    app.use("*", honoCors(config.cors));
-  }
-  app.get("/api/items", (c) => c.json([{ id: 1 }], 200, { "X-Total": "1" }));
-  app.post("/api/items", (c) => c.json({ id: 2 }, 201));
-  app.put("/api/items", (c) => c.json({ id: 1 }));
-  app.get("/api/throws", () => {
-    throw new Error("boom");
-  });
-  app.get("/api/unauthorized", (c) => c.json({ detail: "login required" }, 401));
-  app.get("/api/vary", (c) => c.text("vary", 200, { Vary: "Accept-Encoding" }));
-  app.get("/api/vary-star", (c) => c.text("vary", 200, { Vary: "*" }));
-  app.options("/api/options", (c) => c.text("allow", 200, { Allow: "GET, OPTIONS" }));
-  app.on(["GET", "PUT"], "/api/override", (c) => c.text("override"));
-  app.on(["GET", "POST"], "/api/off", (c) => c.text("off"));
-  return getRequestListener(app.fetch) as unknown as RequestListener;
+  return getRequestListener(contractHonoApp(Hono, { cors: honoCors }, config).fetch) as unknown as RequestListener;
 }
 
-// ── Fetch handlers (Next.js-style, one wrapped handler per route) behind a tiny Node bridge ─
 function fetchApp(config: ContractConfig): RequestListener {
-  const wrap = (policy: CorsOptions | CorsPolicy | false | undefined) =>
-    policy === undefined ? (handler: (request: Request) => Response | Promise<Response>) => handler : fetchCors(policy, { onError: () => {} });
-  const app = wrap(config.cors);
-  const text = (body: string, status = 200, headers: Record<string, string> = {}) =>
-    new Response(body, { status, headers: { "Content-Type": "text/plain", ...headers } });
-  const byMethod = (table: Record<string, () => Response>) => (request: Request) => table[request.method]?.() ?? text("not found", 404);
-  const routes: Record<string, (request: Request) => Response | Promise<Response>> = {
-    "/api/items": app(
-      byMethod({
-        GET: () => Response.json([{ id: 1 }], { headers: { "X-Total": "1" } }),
-        POST: () => Response.json({ id: 2 }, { status: 201 }),
-        PUT: () => Response.json({ id: 1 }),
-      }),
-    ),
-    "/api/throws": app(() => {
-      throw new Error("boom");
-    }),
-    "/api/unauthorized": app(() => Response.json({ detail: "login required" }, { status: 401 })),
-    "/api/vary": app(byMethod({ GET: () => text("vary", 200, { Vary: "Accept-Encoding" }) })),
-    "/api/vary-star": app(byMethod({ GET: () => text("vary", 200, { Vary: "*" }) })),
-    "/api/options": app(byMethod({ OPTIONS: () => text("allow", 200, { Allow: "GET, OPTIONS" }) })),
-    "/api/override": wrap(config.overrideCors ?? config.cors)(byMethod({ GET: () => text("override"), PUT: () => text("override") })),
-    "/api/off": byMethod({ GET: () => text("off"), POST: () => text("off") }),
-  };
-  const notFound = app(() => text("not found", 404));
+  const handler = routeByPath(contractFetchRoutes({ cors: fetchCors }, config));
   return (req, res) => {
     const request = toWebRequest(req);
-    const handler = routes[new URL(request.url).pathname] ?? notFound;
     Promise.resolve()
       .then(() => handler(request))
       .then(

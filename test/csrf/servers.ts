@@ -18,6 +18,7 @@ import * as koaCsrf from "../../src/adapters/koa.ts";
 import * as honoCsrf from "../../src/adapters/hono.ts";
 import * as fetchCsrf from "../../src/adapters/fetch.ts";
 import type { CorsPolicy, CsrfPolicy } from "../../src/index.ts";
+import { csrfFetchRoutes, csrfHonoApp, routeByPath } from "../contract/web-apps.ts";
 
 export const ADAPTERS = ["node:http", "express", "fastify", "koa", "hono", "fetch"] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
@@ -112,40 +113,9 @@ export async function startServer(adapter: AdapterName, cors: CorsPolicy, csrf: 
       });
       return listen(app.callback());
     }
-    case "hono": {
-      const app = new Hono();
-      app.use("*", honoCsrf.cors(cors));
-      app.use("/api/*", honoCsrf.csrf(csrf)); // path-scoped: /webhooks/* is not checked
-      app.get("/api/csrf", honoCsrf.csrfTokenHandler(csrf));
-      app.post("/webhooks/hook", (c) => c.text("hooked"));
-      app.post("/api/login", async (c) => c.json({ csrfToken: await honoCsrf.rotateCsrfToken(csrf, c, { sessionId: newSession(c.req.header("x-new-session")) }) }));
-      app.post("/api/things", async (c) => {
-        const type = c.req.header("content-type") ?? "";
-        return c.json({ ok: true, form: type.includes("form") ? await c.req.parseBody() : null });
-      });
-      return listen(getRequestListener(app.fetch));
-    }
-    case "fetch": {
-      const token = fetchCsrf.csrfTokenHandler(csrf);
-      const api = fetchCsrf.csrf(csrf)(async (request: Request) => {
-        const path = new URL(request.url).pathname;
-        if (path === "/api/login") {
-          const headers = new Headers({ "Content-Type": "application/json" });
-          const fresh = await fetchCsrf.rotateCsrfToken(csrf, request, headers, { sessionId: newSession(request.headers.get("x-new-session")) });
-          return new Response(JSON.stringify({ csrfToken: fresh }), { headers });
-        }
-        const type = request.headers.get("content-type") ?? "";
-        const form = type.includes("form") ? Object.fromEntries(await request.formData()) : null;
-        return Response.json({ ok: true, form });
-      });
-      // Routing: only the handlers that need the guard are wrapped in it.
-      const router = async (request: Request): Promise<Response> => {
-        const path = new URL(request.url).pathname;
-        if (path === "/api/csrf") return token(request);
-        if (path === "/webhooks/hook") return new Response("hooked");
-        return api(request);
-      };
-      return listen(getRequestListener(fetchCsrf.cors(cors)(router)));
-    }
+    case "hono":
+      return listen(getRequestListener(csrfHonoApp(Hono, honoCsrf, cors, csrf).fetch));
+    case "fetch":
+      return listen(getRequestListener(routeByPath(csrfFetchRoutes(fetchCsrf, cors, csrf))));
   }
 }
