@@ -31,7 +31,8 @@ interface Reply {
 function send(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname, headers }, (res) => {
+    // A fresh connection per request: a server may close one whose request body it did not read.
+    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname, headers, agent: false }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
@@ -61,7 +62,7 @@ export function describeCsrfMatrix(name: string, start: () => Promise<RunningSer
       server = await start();
       alice = await tokenFor("alice");
     });
-    afterAll(() => server.close());
+    afterAll(() => server?.close());
 
     it("token endpoint: JSON token, the cookie, the exposed header, no-store, CORS-readable", async () => {
       const { reply, token } = await tokenFor("alice");

@@ -23,10 +23,34 @@ export function csrf(options: CsrfOptions | CsrfPolicy): <Rest extends unknown[]
   const policy = toCsrfPolicy(options);
   return (handler) =>
     async function crossgateCsrf(request, ...rest) {
-      const decision = await policy.decide(csrfRequestView(request));
+      const body = guardBody(request);
+      const decision = await policy.decide(csrfRequestView(request, request, body.readForm));
       if (decision.action === "respond" && decision.response !== undefined) return toResponse(decision.response);
-      return handler(request, ...rest);
+      return handler(body.forward(), ...rest);
     };
+}
+
+/**
+ * Deno's `Request.clone()` touches `request.signal`, and `Deno.serve` then prints its "request.signal
+ * aborts on successful responses (legacy behavior)" warning for the request.
+ */
+const CLONE_WARNS = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+
+/**
+ * Lets the guard read the form once and the handler read the body after it. The guard reads a clone;
+ * on Deno (see `CLONE_WARNS`) it tees the body instead, reads one branch, and the handler gets a
+ * copy of the request with the same URL, method, headers and the other branch (and its own signal).
+ */
+function guardBody(request: Request): { readForm: () => Promise<Record<string, unknown>>; forward: () => Request } {
+  let forwarded: Request | undefined;
+  let form: Promise<Record<string, unknown>> | undefined;
+  const read = async (): Promise<Record<string, unknown>> => {
+    if (!CLONE_WARNS || request.body === null) return Object.fromEntries(await request.clone().formData());
+    const [mine, theirs] = request.body.tee();
+    forwarded = new Request(request.url, { method: request.method, headers: request.headers, body: theirs, duplex: "half" } as RequestInit);
+    return Object.fromEntries(await new Response(mine, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData());
+  };
+  return { readForm: () => (form ??= read()), forward: () => forwarded ?? request };
 }
 
 /**

@@ -1,0 +1,4 @@
+import { contractRoutes } from "../../../../fetch-app.ts";
+
+const handler = contractRoutes["/api/unauthorized"]!;
+export { handler as GET };
