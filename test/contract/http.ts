@@ -5,6 +5,8 @@ import { MAX_HEADER_SIZE } from "./adapters.ts";
 export interface Reply {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
+  /** The header lines as received, name and value alternating (repeated fields are not joined). */
+  readonly rawHeaders: readonly string[];
   readonly body: string;
   /** Milliseconds from sending to the end of the response. */
   readonly elapsedMs: number;
@@ -21,7 +23,7 @@ export function send(base: string, method: string, path: string, headers: Readon
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, elapsedMs: performance.now() - started }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: text, elapsedMs: performance.now() - started }));
       },
     );
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path}: no answer within 10 s`)));

@@ -171,6 +171,8 @@ function check(reply: Reply, want: Want, headLimited = false): void {
   if (want.headers) expect(tokens(h["access-control-allow-headers"])).toEqual(expect.arrayContaining(want.headers));
   if (want.expose) expect(tokens(h["access-control-expose-headers"])).toEqual(expect.arrayContaining(want.expose));
   if (want.maxAge !== undefined) expect(h["access-control-max-age"]).toBe(want.maxAge);
+  // One Vary line: a second one (a framework's and crossgate's side by side) means the values were not merged.
+  expect(reply.rawHeaders.filter((name, index) => index % 2 === 0 && name.toLowerCase() === "vary")).toHaveLength(Math.min(1, tokens(h.vary).length));
   if (want.vary === "*") expect(h.vary).toBe("*");
   else if (want.vary) expect(tokens(h.vary)).toEqual(expect.arrayContaining(want.vary));
   if (want.noVaryOrigin) expect(tokens(h.vary)).not.toContain("origin");
