@@ -24,7 +24,7 @@ export function csrf(options: CsrfOptions | CsrfPolicy): <Rest extends unknown[]
   return (handler) =>
     async function crossgateCsrf(request, ...rest) {
       const body = guardBody(request);
-      const decision = await policy.decide(csrfRequestView(request, request, body.readForm));
+      const decision = await policy.decide(csrfRequestView(request, request, undefined, body.copy));
       if (decision.action === "respond" && decision.response !== undefined) return toResponse(decision.response);
       return handler(body.forward(), ...rest);
     };
@@ -37,20 +37,20 @@ export function csrf(options: CsrfOptions | CsrfPolicy): <Rest extends unknown[]
 const CLONE_WARNS = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
 /**
- * Lets the guard read the form once and the handler read the body after it. The guard reads a clone;
- * on Deno (see `CLONE_WARNS`) it tees the body instead, reads one branch, and the handler gets a
- * copy of the request with the same URL, method, headers and the other branch (and its own signal).
+ * A copy of the request's body for the guard to read while the handler can still read the body:
+ * a clone's body, or on Deno (see `CLONE_WARNS`) one branch of a tee of the body, the handler then
+ * getting `forward()`, a copy of the request with the same URL, method and headers, the other
+ * branch, and a signal of its own.
  */
-function guardBody(request: Request): { readForm: () => Promise<Record<string, unknown>>; forward: () => Request } {
+export function guardBody(request: Request): { copy: () => ReadableStream<Uint8Array> | null; forward: () => Request } {
   let forwarded: Request | undefined;
-  let form: Promise<Record<string, unknown>> | undefined;
-  const read = async (): Promise<Record<string, unknown>> => {
-    if (!CLONE_WARNS || request.body === null) return Object.fromEntries(await request.clone().formData());
+  const copy = (): ReadableStream<Uint8Array> | null => {
+    if (!CLONE_WARNS || request.body === null || forwarded !== undefined) return request.clone().body;
     const [mine, theirs] = request.body.tee();
     forwarded = new Request(request.url, { method: request.method, headers: request.headers, body: theirs, duplex: "half" } as RequestInit);
-    return Object.fromEntries(await new Response(mine, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData());
+    return mine;
   };
-  return { readForm: () => (form ??= read()), forward: () => forwarded ?? request };
+  return { copy, forward: () => forwarded ?? request };
 }
 
 /**
@@ -85,9 +85,15 @@ export async function rotateCsrfToken(
 /**
  * The core's view of a Fetch `Request`: scheme and authority from its URL, the form field from a
  * clone of its body (the handler can still read it), read up to the guard's `maxFormBytes`.
- * `raw` defaults to the request; `readParsedForm` reads a form the framework already parsed.
+ * `raw` defaults to the request; `readParsedForm` reads a form the framework already parsed;
+ * `copyBody` gives the body to read (default: a clone's).
  */
-export function csrfRequestView(request: Request, raw: unknown = request, readParsedForm?: () => Promise<Record<string, unknown>>): CsrfRequest {
+export function csrfRequestView(
+  request: Request,
+  raw: unknown = request,
+  readParsedForm?: () => Promise<Record<string, unknown>>,
+  copyBody: () => ReadableStream<Uint8Array> | null = () => request.clone().body,
+): CsrfRequest {
   let url: URL | undefined;
   try {
     url = new URL(request.url);
@@ -103,7 +109,7 @@ export function csrfRequestView(request: Request, raw: unknown = request, readPa
     secure: url?.protocol === "https:",
     ...(url !== undefined ? { authority: url.host } : {}),
     formField: async (name, maxBytes) => {
-      const fields = request.bodyUsed ? await readParsedForm?.() : await readBoundedForm(request, maxBytes);
+      const fields = request.bodyUsed ? await readParsedForm?.() : await readBoundedForm(request, maxBytes, copyBody);
       if (fields === FORM_TOO_LARGE) return FORM_TOO_LARGE;
       const value = fields?.[name];
       return typeof value === "string" ? value : undefined;
@@ -112,12 +118,16 @@ export function csrfRequestView(request: Request, raw: unknown = request, readPa
 }
 
 /**
- * The form of a clone of `request`, or `FORM_TOO_LARGE` as soon as its declared or streamed size
- * passes `maxBytes`; then the clone is cancelled and nothing more is read or kept.
+ * The form of a copy of `request`'s body, or `FORM_TOO_LARGE` as soon as its declared or streamed
+ * size passes `maxBytes`; then the copy is cancelled and nothing more is read or kept.
  */
-async function readBoundedForm(request: Request, maxBytes: number): Promise<Record<string, unknown> | typeof FORM_TOO_LARGE> {
+async function readBoundedForm(
+  request: Request,
+  maxBytes: number,
+  copyBody: () => ReadableStream<Uint8Array> | null,
+): Promise<Record<string, unknown> | typeof FORM_TOO_LARGE> {
   if (declaredLengthOver(request.headers.get("content-length") ?? undefined, maxBytes)) return FORM_TOO_LARGE;
-  const body = request.clone().body;
+  const body = copyBody();
   if (body === null) return {};
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

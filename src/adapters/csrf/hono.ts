@@ -8,7 +8,7 @@ import type { CsrfOptions } from "../../core/csrf/options.ts";
 import { toCsrfPolicy, type CsrfPolicy, type IssueTokenOptions } from "../../core/csrf/policy.ts";
 import type { CsrfRequest } from "../../core/csrf/request.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
-import { csrfRequestView as fetchRequestView } from "./fetch.ts";
+import { csrfRequestView as fetchRequestView, guardBody } from "./fetch.ts";
 
 export type { CsrfOptions, CsrfPolicy, CsrfDecision };
 
@@ -55,7 +55,13 @@ export async function rotateCsrfToken(policy: CsrfPolicy, c: Context, options: O
  * `c.req.parseBody()`.
  */
 export function csrfRequestView(c: Context): CsrfRequest {
-  return fetchRequestView(c.req.raw, c, () => c.req.parseBody() as Promise<Record<string, unknown>>);
+  const body = guardBody(c.req.raw);
+  const copy = () => {
+    const stream = body.copy();
+    c.req.raw = body.forward(); // on Deno a copy of the request: the app reads the other half of the body
+    return stream;
+  };
+  return fetchRequestView(c.req.raw, c, () => c.req.parseBody() as Promise<Record<string, unknown>>, copy);
 }
 
 function send(response: CsrfResponse, c: Context): Response {

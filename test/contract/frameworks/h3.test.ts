@@ -5,20 +5,14 @@
 import { H3, HTTPError, toResponse, type H3Event, type Middleware } from "h3";
 import { describe, expect, it } from "vitest";
 import { cors, csrf, csrfTokenHandler, rotateCsrfToken } from "../../../src/adapters/fetch.ts";
-import type { CorsOptions, CorsPolicy, CsrfOptions, CsrfPolicy } from "../../../src/index.ts";
 import { corsPolicy as csrfCorsPolicy, csrfPolicy, describeCsrfMatrix } from "../../csrf/matrix.ts";
 import { listen } from "../adapters.ts";
 import { toWebRequest, writeWebResponse } from "../node-fetch-bridge.ts";
 import { CONTRACT_CORS, CONTRACT_OVERRIDE } from "../config.ts";
 import { describeCorsContract } from "../table.ts";
 
-// ── The recipe (README, docs/frameworks.md) ──────────────────────────────────────────────────
-/**
- * The rest of the chain as a Web Response: h3's `toResponse` turns the handler's value, or the error
- * it threw, into h3's own answer (status and headers kept); that answer (on Node a lighter class
- * than `Response`) is then copied into a `Response`, which h3 passes on untouched.
- */
-const respond = async (event: H3Event, next: () => unknown): Promise<Response> => {
+// ── The recipe, as README.md and docs/frameworks.md write it ─────────────────────────────────
+async function respond(event: H3Event, next: () => unknown): Promise<Response> {
   let value: unknown;
   try {
     value = await next();
@@ -27,17 +21,9 @@ const respond = async (event: H3Event, next: () => unknown): Promise<Response> =
   }
   const answer = await toResponse(value, event);
   return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
-};
-/** crossgate's CORS as h3 middleware: `app.use(crossgateCors(options))`, path-scoped with `app.use("/path", ...)`. */
-const crossgateCors = (options: CorsOptions | CorsPolicy | false): Middleware => {
-  const withCors = cors(options);
-  return (event, next) => withCors(() => respond(event, next))(event.req);
-};
-/** crossgate's CSRF guard as h3 middleware, mounted after `crossgateCors`. */
-const crossgateCsrf = (options: CsrfOptions | CsrfPolicy): Middleware => {
-  const guard = csrf(options);
-  return (event, next) => guard(() => respond(event, next))(event.req);
-};
+}
+type Wrapper = (handler: () => Promise<Response>) => (request: Request) => Response | Promise<Response>;
+const crossgate = (wrap: Wrapper): Middleware => (event, next) => wrap(() => respond(event, next))(event.req);
 // ──────────────────────────────────────────────────────────────────────────────────────────────
 
 const serve = (app: H3) =>
@@ -50,9 +36,9 @@ const serve = (app: H3) =>
 
 function contractApp(): H3 {
   const app = new H3();
-  app.use("/api/off", crossgateCors(false));
-  app.use("/api/override", crossgateCors(CONTRACT_OVERRIDE));
-  app.use(crossgateCors(CONTRACT_CORS));
+  app.use("/api/off", crossgate(cors(false)));
+  app.use("/api/override", crossgate(cors(CONTRACT_OVERRIDE)));
+  app.use(crossgate(cors(CONTRACT_CORS)));
   const text = (event: H3Event, body: string, headers: Record<string, string> = {}) => {
     event.res.headers.set("Content-Type", "text/plain");
     for (const [name, value] of Object.entries(headers)) event.res.headers.set(name, value);
@@ -85,8 +71,8 @@ function contractApp(): H3 {
 
 function csrfApp(): H3 {
   const app = new H3();
-  app.use(crossgateCors(csrfCorsPolicy));
-  app.use("/api/**", crossgateCsrf(csrfPolicy)); // path-scoped: /webhooks/** is not checked
+  app.use(crossgate(cors(csrfCorsPolicy)));
+  app.use("/api/**", crossgate(csrf(csrfPolicy))); // path-scoped: /webhooks/** is not checked
   app.get("/api/csrf", (event) => csrfTokenHandler(csrfPolicy)(event.req));
   app.post("/api/login", async (event) => {
     const headers = new Headers({ "Content-Type": "application/json" });
