@@ -145,8 +145,11 @@ const timings: Record<string, number> = {};
 const projects: Record<"node" | "dom" | "readme", string[]> = { node: [], dom: [], readme: [] };
 
 /** Stand-ins for the runtimes the README's Fetch recipes run on; only their `serve` shapes matter. */
-const RUNTIME_GLOBALS = `declare const Bun: { serve(options: { port?: number; fetch(request: Request): Response | Promise<Response> }): unknown };
-declare const Deno: { serve(handler: (request: Request, info: unknown) => Response | Promise<Response>): unknown };
+const RUNTIME_GLOBALS = `declare const Bun: { serve(options: { hostname?: string; port?: number; fetch(request: Request): Response | Promise<Response> }): unknown };
+declare const Deno: {
+  serve(handler: (request: Request, info: unknown) => Response | Promise<Response>): unknown;
+  serve(options: { hostname?: string; port?: number }, handler: (request: Request, info: unknown) => Response | Promise<Response>): unknown;
+};
 `;
 
 /**
