@@ -1,6 +1,6 @@
 // The doctor's fix is the fix. A real Django + django-cors-headers API, and a crossgate app, each in
 // a broken configuration; every request of the case runs in real Chromium and through the doctor,
-// whose verdicts must agree. Then the printed fix is applied mechanically (Django: the printed
+// whose verdicts must agree (and Chromium prints the doctor's predicted console line). Then the printed fix is applied mechanically (Django: the printed
 // Python appended to settings.py and the server restarted; crossgate: the printed options patch;
 // both: the URL to call instead, when the fix names one), and every request of the case, including
 // those that already worked, must succeed in Chromium and in the doctor.
@@ -319,6 +319,11 @@ async function runAll(browser: HarnessBrowser, pages: Pages, api: string, reques
         },
         { errorProbe: false, insecure: true },
       );
+      // Chromium prints the doctor's predicted console line (its CORS sentence, at least).
+      if (!seen.ok && report.failure !== null) {
+        const predicted = report.failure.messages.chrome.replace(/^.*has been blocked by CORS policy: /, "");
+        await session.waitForMessage(predicted);
+      }
       outcomes.push({ browser: seen, report });
     }
   } finally {
