@@ -24,12 +24,15 @@ export function formatCookies(cookies: readonly CookieFinding[] | undefined, sty
   }
   for (const cookie of cookies) {
     out.push(`  ${style.bold(cookie.name || "(nameless)")}  domain ${cookie.domain}, path ${cookie.path}; set by ${cookie.setBy.method} ${cookie.setBy.url}`);
+    const fixes = new Set<string>();
     for (const [browser, label] of Object.entries(LABEL) as [CookieBrowser, string][]) {
       const v = cookie.browsers[browser];
       const state = v.sent ? style.green("sent back") : v.stored ? style.yellow("stored, not sent") : style.red("not stored");
       out.push(`    ${label}  ${state}  ${style.dim(v.rule)}${v.sent ? "" : `: ${v.why}`}`);
-      if (v.fix !== null) out.push(`              fix: ${style.cyan(v.fix)}`);
+      if (v.fix !== null) fixes.add(v.fix);
     }
+    // One line per distinct fix: browsers that drop a cookie for the same rule share it.
+    for (const fix of fixes) out.push(`    fix: ${style.cyan(fix)}`);
   }
   return out;
 }

@@ -74,7 +74,7 @@ describe("doctor --credentials cookie report", () => {
     expect(run.stdout).toMatch(/ALLOWED {2}the browser lets the page read the response, but it arrives without the cookies sid \(Chromium, Firefox, Safari\), pref \(Safari\), seen \(Chromium, Safari\)/);
     expect(run.stdout).toContain("Cookies\n  sid  domain 127.0.0.1, path /; set by POST");
     expect(run.stdout).toMatch(/Chromium {2}not stored {2}samesite-lax-cross-site: Cookie "sid" is SameSite=Lax/);
-    expect(run.stdout).toContain("fix: localhost and 127.0.0.1 are different sites: use one host name consistently in development");
+    expect(run.stdout).toContain("\n    fix: localhost and 127.0.0.1 are different sites: use one host name consistently in development");
   });
 
   it("warns when the login sets no cookie", async () => {
