@@ -69,7 +69,7 @@ describe("crossgate doctor (child process)", () => {
     const bad = await run(["doctor", `${base}/items`, "--origin", page, "--server", "rails"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--server must be one of django, crossgate, express, fastify, koa, hono");
-  });
+  }, 60_000);
 
   it("exit 0 when allowed, 1 when blocked, with a stable --json report", async () => {
     const [allowed, blocked] = await Promise.all([

@@ -369,6 +369,9 @@ async function expectAllSucceed(browser: HarnessBrowser, pages: Pages, api: stri
 
 // ------------------------------------------------------------------ the suite
 
+/** A case restarts Django and drives Chromium twice: a few seconds, far more on a machine under heavy load. */
+const CASE_TIMEOUT_MS = 90_000;
+
 const missing = browserIsMissingLocally("chromium") || djangoIsMissingLocally() || !opensslAvailable();
 
 describe.skipIf(missing)("the doctor's fix, pasted, makes every request of the case work [chromium]", () => {
@@ -406,7 +409,7 @@ describe.skipIf(missing)("the doctor's fix, pasted, makes every request of the c
         const django = [...new Set(reports.flatMap((r) => (r.fix !== null && r.fix.changes.length > 0 ? [r.fix.django] : [])))];
         if (django.length > 0) await running.django.appendSettings(django.join("\n\n"));
         await expectAllSucceed(browser, pages, api, testCase.requests, reports);
-      });
+      }, CASE_TIMEOUT_MS);
     }
   });
 
@@ -430,7 +433,7 @@ describe.skipIf(missing)("the doctor's fix, pasted, makes every request of the c
           server.closeAllConnections();
           await new Promise<void>((resolve) => server.close(() => resolve()));
         }
-      });
+      }, CASE_TIMEOUT_MS);
     }
   });
 });
