@@ -37,6 +37,7 @@ export type ConfigIssueCode =
   | "any-origin-with-credentials"
   | "regex-invalid"
   | "regex-unanchored"
+  | "regex-backtracking"
   | "method-invalid"
   | "method-forbidden"
   | "header-invalid"

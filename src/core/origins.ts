@@ -6,6 +6,7 @@ import {
   type ParsedOrigin,
 } from "./internal/origin.ts";
 import { isPublicSuffix } from "./internal/public-suffix.ts";
+import { findBacktracking, literalEndings, schemePart } from "./internal/regex-shape.ts";
 
 /** The safety rules an origin list is validated against; CORS and CSRF share them. */
 export interface OriginRules {
@@ -18,6 +19,8 @@ export interface OriginRules {
   readonly allowAnyWithCredentials: boolean;
   readonly allowInsecureWithCredentials: boolean;
   readonly allowPublicSuffixWildcards: boolean;
+  /** Accept regexes that can backtrack catastrophically. @default false */
+  readonly allowBacktrackingRegexes?: boolean;
 }
 
 /**
@@ -35,6 +38,11 @@ export class OriginMatcher {
   /** The entries as configured, for display and for sharing the list with another guard. */
   readonly entries: readonly string[];
   readonly regexes: readonly RegExp[];
+  /**
+   * Credentials without `dangerouslyAllowInsecureOriginsWithCredentials`: plain-http origins other
+   * than loopback never match, whatever pattern or regex would admit them.
+   */
+  readonly secureOnly: boolean;
   readonly #anyPort: ReadonlySet<string>;
   readonly #subdomains: ReadonlySet<string>;
   readonly #hasPatterns: boolean;
@@ -47,6 +55,7 @@ export class OriginMatcher {
     subdomains: Set<string>;
     regexes: RegExp[];
     entries: string[];
+    secureOnly?: boolean;
   }) {
     this.any = init.any;
     this.allowsNull = init.allowsNull;
@@ -55,6 +64,7 @@ export class OriginMatcher {
     this.#subdomains = init.subdomains;
     this.regexes = Object.freeze(init.regexes);
     this.entries = Object.freeze(init.entries);
+    this.secureOnly = init.secureOnly === true;
     this.#hasPatterns = init.anyPort.size > 0 || init.subdomains.size > 0;
     Object.freeze(this);
   }
@@ -71,14 +81,21 @@ export class OriginMatcher {
   matches(origin: string): boolean {
     if (this.exact.has(origin)) return true;
     if (origin === "null") return this.allowsNull;
-    if (this.any) return true;
-    if (this.isExactOnly) return false;
+    if (this.any && !this.secureOnly) return true;
+    if (this.isExactOnly && !this.any) return false;
     const parsed = parseSerializedOrigin(origin);
-    return parsed !== undefined && this.matchesParsed(origin, parsed);
+    if (parsed === undefined) return false;
+    return this.any ? !this.refusesInsecure(parsed) : this.matchesParsed(origin, parsed);
+  }
+
+  /** Whether the origin is plain http, not loopback, and this list never admits such origins. */
+  refusesInsecure(parsed: ParsedOrigin): boolean {
+    return this.secureOnly && parsed.scheme === "http" && !isLoopbackHost(parsed.host);
   }
 
   /** The pattern and regex part of `matches`, for an origin already parsed. */
   matchesParsed(origin: string, parsed: ParsedOrigin): boolean {
+    if (this.refusesInsecure(parsed)) return false;
     if (this.#hasPatterns) {
       const { scheme, host, port } = parsed;
       if (this.#anyPort.has(`${scheme}://${host}`)) return true;
@@ -200,7 +217,8 @@ export function compileOrigins(
     });
   }
 
-  return new OriginMatcher({ any, allowsNull, exact, anyPort, subdomains, regexes: compiledRegexes, entries });
+  const secureOnly = rules.credentials && !rules.allowInsecureWithCredentials;
+  return new OriginMatcher({ any, allowsNull, exact, anyPort, subdomains, regexes: compiledRegexes, entries, secureOnly });
 }
 
 function checkSecure(
@@ -261,19 +279,74 @@ function compileOriginRegex(
     );
     return undefined;
   }
-  if (rules.credentials && !rules.allowInsecureWithCredentials && /^\^(?:http|https\?|\(https\?\)|\(http\|https\)|\(https\|http\))(?::|\\:)/.test(source)) {
-    const rest = source.replace(/^\^[^:]*:(?:\\\/|\/){2}/, "");
-    if (!/^(?:localhost|127\\\.0\\\.0\\\.1|\\\[::1\\\])/.test(rest)) {
+  if (rules.credentials && !rules.allowInsecureWithCredentials && admitsPlainHttp(source, flags)) {
+    issues.add(
+      "origin-insecure-with-credentials",
+      option,
+      pattern,
+      "admits plain-http origins while credentials are on: anyone on the network path can impersonate them (crossgate also refuses them when matching).",
+      "match https only (^https:\\/\\/...), or set dangerouslyAllowInsecureOriginsWithCredentials: true.",
+    );
+  }
+  if (rules.credentials && !rules.allowPublicSuffixWildcards) {
+    const suffix = publicSuffixEnding(source, flags);
+    if (suffix !== undefined) {
       issues.add(
-        "origin-insecure-with-credentials",
+        "origin-public-suffix-wildcard",
         option,
         pattern,
-        "admits plain-http origins while credentials are on: anyone on the network path can impersonate them.",
-        "match https only, or set dangerouslyAllowInsecureOriginsWithCredentials: true.",
+        suffix === ""
+          ? "can match hosts under any domain while credentials are on: anyone can register one."
+          : `matches every site under the public suffix "${suffix}", where anyone can register one, while credentials are on.`,
+        `end it with your own domain (e.g. \\.yourname\\.${suffix === "" ? "com" : suffix.replace(/\./g, "\\.")}$), or set dangerouslyAllowPublicSuffixWildcards: true.`,
+      );
+    }
+  }
+  if (!rules.allowBacktrackingRegexes) {
+    const found = findBacktracking(source, flags);
+    if (found !== undefined && found !== "unreadable") {
+      issues.add(
+        "regex-backtracking",
+        option,
+        pattern,
+        `${found.problem} (${found.fragment}): an Origin of a few dozen characters can block the server for seconds.`,
+        found.rewrite !== undefined
+          ? `rewrite it, e.g. /${found.rewrite}/ (one character class for that part; it may accept a little more, so check it), or set dangerouslyAllowBacktrackingRegexes: true.`
+          : "rewrite it so that each repeated part begins or ends with a character nothing else in it matches, or set dangerouslyAllowBacktrackingRegexes: true.",
       );
     }
   }
   return compiled;
+}
+
+/** Whether the part before `://` can match `http`, and the host part is not plainly loopback. */
+function admitsPlainHttp(source: string, flags: string): boolean {
+  const scheme = schemePart(source);
+  if (scheme === undefined) return false;
+  let admits: boolean;
+  try {
+    admits = new RegExp(`^(?:${scheme})$`, flags).test("http");
+  } catch {
+    admits = true; // the scheme part is not a regex by itself (a group spans "://"): assume the worst
+  }
+  const rest = source.replace(/^\^?.*?(?::|\\:)(?:\\\/|\/){2}/, "");
+  return admits && !/^(?:localhost|127\\\.0\\\.0\\\.1|\\\[::1\\\])/.test(rest);
+}
+
+/**
+ * The public suffix a regex's fixed ending sits directly on (`github.io` for `...\.github\.io$`),
+ * `""` when a match can end in any domain, or `undefined` when every ending names a registrable
+ * domain, a whole origin or a loopback host.
+ */
+function publicSuffixEnding(source: string, flags: string): string | undefined {
+  for (const ending of literalEndings(source, flags) ?? []) {
+    if (ending.includes("://")) continue;
+    const host = ending.replace(/:\d*$/, "");
+    const domain = host.startsWith(".") ? host.slice(1) : host;
+    if (isLoopbackHost(`x.${domain}`) || isLoopbackHost(domain)) continue;
+    if (domain === "" || isPublicSuffix(domain)) return domain;
+  }
+  return undefined;
 }
 
 function anchoredForm(source: string, flags: string): string {

@@ -109,7 +109,9 @@ export function toCorsOptions(spec: PolicySpec, callbackCalls: string[]): CorsOp
   if (spec.credentials) {
     if (spec.allowAll) options.dangerouslyAllowAnyOriginWithCredentials = true;
     if (hasInsecureEntry(spec)) options.dangerouslyAllowInsecureOriginsWithCredentials = true;
-    if (spec.entries.some((entry) => entry.kind === "subdomains")) options.dangerouslyAllowPublicSuffixWildcards = true;
+    if (spec.entries.some((entry) => entry.kind === "subdomains") || spec.regexes.some((regex) => regex.kind === "one-label")) {
+      options.dangerouslyAllowPublicSuffixWildcards = true;
+    }
     if (spec.requestHeaders?.includes("*")) options.dangerouslyAllowAnyHeaderWithCredentials = true;
   }
   return options as CorsOptions;
@@ -118,5 +120,5 @@ export function toCorsOptions(spec: PolicySpec, callbackCalls: string[]): CorsOp
 /** The trust list as the oracle reads it: a callback that throws or rejects admits nothing. */
 export function oracleTrust(spec: PolicySpec): TrustSpec {
   const grants = spec.callbackMode === "sync" || spec.callbackMode === "async";
-  return { ...spec, callbackAllows: grants ? spec.callbackAllows : undefined };
+  return { ...spec, callbackAllows: grants ? spec.callbackAllows : undefined, secureOnly: spec.credentials && !hasInsecureEntry(spec) };
 }

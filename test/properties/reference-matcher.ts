@@ -34,6 +34,11 @@ export interface TrustSpec {
   readonly regexes: readonly OriginRegexSpec[];
   /** Origins an `allowOrigin` callback admits, if there is one. */
   readonly callbackAllows: readonly string[] | undefined;
+  /**
+   * Credentials without `dangerouslyAllowInsecureOriginsWithCredentials`: plain-http origins other than
+   * loopback (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`) are refused whatever admits them.
+   */
+  readonly secureOnly?: boolean;
 }
 
 /** An origin as a tuple (HTML "tuple origin"): scheme, host and port; port "" is the default. */
@@ -124,6 +129,10 @@ function regexAdmits(regex: OriginRegexSpec, origin: OriginTuple): boolean {
   }
 }
 
+function isLoopbackName(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /**
  * Whether a policy with this trust list may grant a raw `Origin` header value: `null` only when
  * listed; otherwise the value must be a browser-serialised origin that `*`, an entry, a regex or
@@ -137,6 +146,7 @@ export function referenceAllows(trust: TrustSpec, value: string): boolean {
   // the dot; it matches only entries written with the dot. Documented narrowing: any other empty
   // label ("https://.example.com", "a..b") is no DNS name (RFC 1035 §3.1), so no page is served from it.
   if (!origin.host.startsWith("[") && origin.host.replace(/\.$/, "").split(".").includes("")) return false;
+  if (trust.secureOnly === true && origin.scheme === "http" && !isLoopbackName(origin.host)) return false;
   if (trust.allowAll) return true;
   if (trust.entries.some((entry) => entryAdmits(entry, origin))) return true;
   if (trust.regexes.some((regex) => regexAdmits(regex, origin))) return true;

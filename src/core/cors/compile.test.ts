@@ -47,6 +47,20 @@ describe("compileCors validation", () => {
     ["an anchored regex", { originRegexes: [/^https:\/\/[a-z]+\.a\.com$/] }, []],
     ["an http regex with credentials", { originRegexes: ["^https?://[a-z]+\\.a\\.com$"], ...CREDS }, [{ code: "origin-insecure-with-credentials", option: "originRegexes[0]" }]],
     ["a loopback http regex with credentials", { originRegexes: ["^http://localhost:\\d+$"], ...CREDS }, []],
+    ["an http[s]? regex with credentials", { originRegexes: ["^http[s]?:\\/\\/[a-z]+\\.a\\.com$"], ...CREDS }, [{ code: "origin-insecure-with-credentials", option: "originRegexes[0]" }]],
+    ["a (?:https?) regex with credentials", { originRegexes: [/^(?:https?):\/\/[a-z]+\.a\.com$/], ...CREDS }, [{ code: "origin-insecure-with-credentials", option: "originRegexes[0]" }]],
+    ["a [a-z]+ scheme regex with credentials", { originRegexes: [/^[a-z]+:\/\/app\.a\.com$/], ...CREDS }, [{ code: "origin-insecure-with-credentials", option: "originRegexes[0]" }]],
+    ["an https-only regex with credentials", { originRegexes: [/^https:\/\/[a-z]+\.a\.com(?::\d+)?$/], ...CREDS }, []],
+    ["a regex over github.io with credentials", { originRegexes: [/^https:\/\/[a-z0-9-]+\.github\.io$/], ...CREDS }, [{ code: "origin-public-suffix-wildcard", option: "originRegexes[0]" }]],
+    ["a regex over herokuapp.com with credentials", { originRegexes: [/^https:\/\/.*\.herokuapp\.com$/], ...CREDS }, [{ code: "origin-public-suffix-wildcard", option: "originRegexes[0]" }]],
+    ["a regex over any domain with credentials", { originRegexes: [/^https:\/\/[a-z.]+$/], ...CREDS }, [{ code: "origin-public-suffix-wildcard", option: "originRegexes[0]" }]],
+    ["a regex over a public suffix, opted in", { originRegexes: [/^https:\/\/[a-z0-9-]+\.github\.io$/], ...CREDS, dangerouslyAllowPublicSuffixWildcards: true }, []],
+    ["a regex over a public suffix without credentials", { originRegexes: [/^https:\/\/[a-z0-9-]+\.github\.io$/] }, []],
+    ["a regex over a private domain with credentials", { originRegexes: [/^https:\/\/[a-z0-9-]+\.me\.github\.io$/, /^https:\/\/(?:[a-z]+\.)?example\.(?:com|org)$/], ...CREDS }, []],
+    ["a backtracking regex", { originRegexes: [/^https:\/\/([a-z0-9]+-?)*\.example\.com$/] }, [{ code: "regex-backtracking", option: "originRegexes[0]" }]],
+    ["adjacent overlapping loops", { originRegexes: ["^https://[a-z]+[a-z0-9]*\\.example\\.com$"] }, [{ code: "regex-backtracking", option: "originRegexes[0]" }]],
+    ["a backtracking regex, opted in", { originRegexes: [/^https:\/\/([a-z0-9]+-?)*\.example\.com$/], dangerouslyAllowBacktrackingRegexes: true }, []],
+    ["a delimited nested loop", { originRegexes: [/^https:\/\/(?:[a-z0-9-]+\.)*example\.com$/] }, []],
     ["* in request headers with credentials", { requestHeaders: ["*"], ...CREDS }, [{ code: "any-header-with-credentials", option: "requestHeaders" }]],
     ["* in request headers with credentials, opted in", { requestHeaders: ["*"], ...CREDS, dangerouslyAllowAnyHeaderWithCredentials: true }, []],
     ["* in request headers without credentials", { requestHeaders: ["*", "authorization"] }, []],
@@ -99,6 +113,14 @@ describe("compileCors validation", () => {
       expect(message).toContain("maxAgeSeconds: -5");
       expect(message).toContain("dangerouslyAllowNullOrigin");
     }
+  });
+
+  it("refuses a backtracking regex with the fragment at fault and a safe rewrite", () => {
+    const regex = /^https:\/\/([a-z0-9]+-?)*\.example\.com$/;
+    expect(() => compileCors({ originRegexes: [regex] })).toThrow(/originRegexes\[0\].*\(\[a-z0-9\]\+-\?\)\*.*block the server/s);
+    expect(() => compileCors({ originRegexes: [regex] })).toThrow("rewrite it, e.g. /^https:\\/\\/[\\-0-9a-z]*\\.example\\.com$/");
+    // The rewrite compiles and is accepted.
+    expect(() => compileCors({ originRegexes: [/^https:\/\/[\-0-9a-z]*\.example\.com$/] })).not.toThrow();
   });
 
   it("suggests the nearest option name", () => {

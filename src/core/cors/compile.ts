@@ -110,6 +110,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
       allowAnyWithCredentials: bool("dangerouslyAllowAnyOriginWithCredentials"),
       allowInsecureWithCredentials: bool("dangerouslyAllowInsecureOriginsWithCredentials"),
       allowPublicSuffixWildcards: bool("dangerouslyAllowPublicSuffixWildcards"),
+      allowBacktrackingRegexes: bool("dangerouslyAllowBacktrackingRegexes"),
     },
     issues,
   );

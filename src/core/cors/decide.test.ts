@@ -182,6 +182,20 @@ describe("allowOrigin callback", () => {
     expect(asked).toEqual(["https://tenant.partner.com", "https://tenant.partner.com"]);
   });
 
+  it("cannot admit a plain-http origin (other than loopback) with credentials, whatever admits it", async () => {
+    const everyone = createCorsPolicy({ credentials: true, allowOrigin: () => true, originRegexes: [/^.*$/], dangerouslyAllowPublicSuffixWildcards: true });
+    for (const origin of ["http://evil.example", "http://app.example.com:8080"]) {
+      expect((await everyone.decide(request("GET", { origin }))).verdict, origin).toBe("refused");
+    }
+    for (const origin of ["https://evil.example", "http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]"]) {
+      expect((await everyone.decide(request("GET", { origin }))).verdict, origin).toBe("allowed");
+    }
+    const optedIn = createCorsPolicy({ credentials: true, allowOrigin: () => true, dangerouslyAllowInsecureOriginsWithCredentials: true });
+    expect((await optedIn.decide(request("GET", { origin: "http://evil.example" }))).verdict).toBe("allowed");
+    const noCredentials = createCorsPolicy({ allowOrigin: () => true });
+    expect((await noCredentials.decide(request("GET", { origin: "http://evil.example" }))).verdict).toBe("allowed");
+  });
+
   it("never sees malformed or null origins", () => {
     const asked: string[] = [];
     const policy = createCorsPolicy({ allowOrigin: (origin) => (asked.push(origin), true) });

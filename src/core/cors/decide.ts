@@ -1,5 +1,6 @@
 import type { RequestView } from "../request.ts";
 import { notifyRefusal, REFUSAL_HEADER, refusalEvent, refusalHeaderValue } from "../refusal.ts";
+import { remember } from "../internal/memo.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
 import { firstRefusedHeaderName, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
@@ -73,7 +74,6 @@ export interface PlanCache {
 type OriginPlans = { actual?: CorsPlan; preflight?: CorsPlan };
 
 const REQUEST_HEADERS_CACHE_LIMIT = 256;
-const ORIGIN_MEMO_LIMIT = 1024;
 const REQUEST_HEADERS_CACHEABLE_LENGTH = 256;
 /** Longest method or header name whose refused-preflight plan is remembered. */
 const MEMO_DETAIL_LENGTH = 64;
@@ -128,6 +128,9 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
   }
   const parsed = parseSerializedOrigin(origin);
   if (parsed === undefined) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-malformed"), undefined);
+  // With credentials, plain-http origins (not loopback) are refused whatever would admit them: a
+  // regex, a pattern or allowOrigin (unless dangerouslyAllowInsecureOriginsWithCredentials).
+  if (compiled.origins.refusesInsecure(parsed)) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-not-allowed"), undefined);
   if (compiled.origins.any || compiled.origins.matchesParsed(origin, parsed)) {
     return grant(compiled, cache, request, origin, preflight, remember(cache.matchedOrigins, origin, {}));
   }
@@ -158,13 +161,6 @@ function askCallback(
     return Promise.resolve(answer).then(conclude, failed);
   }
   return conclude(answer);
-}
-
-/** Stores `value` under `origin` in a bounded memo (cleared when full) and returns it. */
-function remember<T>(memo: Map<string, T>, origin: string, value: T): T {
-  if (memo.size >= ORIGIN_MEMO_LIMIT) memo.clear();
-  memo.set(origin, value);
-  return value;
 }
 
 /** `plans`: where this origin's immutable plans are kept, or `undefined` when they must not be (callbacks, `null`). */

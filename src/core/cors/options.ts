@@ -134,11 +134,18 @@ export interface CorsOptions {
    */
   readonly dangerouslyAllowInsecureOriginsWithCredentials?: boolean;
   /**
-   * Allows `*.` patterns directly over a public suffix (`https://*.github.io`) with `credentials`.
-   * Anyone can register a site there.
+   * Allows `*.` patterns directly over a public suffix (`https://*.github.io`) with `credentials`,
+   * and regexes whose fixed ending is one (`/^https:\/\/[a-z]+\.github\.io$/`). Anyone can register a site there.
    * @default false
    */
   readonly dangerouslyAllowPublicSuffixWildcards?: boolean;
+  /**
+   * Allows `originRegexes` that can backtrack catastrophically (a repeated part that itself repeats
+   * without a delimiter, overlapping alternatives or adjacent loops in a loop): an `Origin` of a few
+   * dozen characters can then block the server for seconds. Rewrite them instead; the error shows how.
+   * @default false
+   */
+  readonly dangerouslyAllowBacktrackingRegexes?: boolean;
   /**
    * Allows `requestHeaders: ["*"]` with `credentials`. Browsers read `*` literally on credentialed
    * requests, so crossgate then reflects the requested header names.
@@ -185,4 +192,5 @@ export const CORS_OPTION_NAMES: readonly string[] = Object.freeze([
   "dangerouslyAllowInsecureOriginsWithCredentials",
   "dangerouslyAllowPublicSuffixWildcards",
   "dangerouslyAllowAnyHeaderWithCredentials",
+  "dangerouslyAllowBacktrackingRegexes",
 ]);

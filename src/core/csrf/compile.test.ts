@@ -38,10 +38,23 @@ describe("createCsrfPolicy validation", () => {
     ["a forbidden header name", { secret: SECRET, headerName: "Cookie" }, ["headerName: header-forbidden"]],
     ["a relative exempt path", { secret: SECRET, exempt: ["webhooks"] }, ["exempt[0]: value-invalid"]],
     ["a non-function sessionId", { secret: SECRET, sessionId: "sid" }, ["sessionId: wrong-type"]],
+    ["a public-suffix wildcard from CORS without credentials", { secret: SECRET, cors: { origins: ["https://app.example.com", "https://*.github.io"] } }, ["cors.origins[1]: origin-public-suffix-wildcard"]],
+    ["plain http from CORS without credentials", { secret: SECRET, cors: { origins: ["http://partner.example.com", "http://localhost:3000"] } }, ["cors.origins[0]: origin-insecure-with-credentials"]],
+    ["a public-suffix regex from CORS", { secret: SECRET, cors: { originRegexes: [/^https:\/\/[a-z0-9-]+\.vercel\.app$/] } }, ["cors.originRegexes[0]: origin-public-suffix-wildcard"]],
+    ["an http regex from CORS", { secret: SECRET, cors: { originRegexes: [/^https?:\/\/[a-z]+\.example\.com$/] } }, ["cors.originRegexes[0]: origin-insecure-with-credentials"]],
+    ["CORS * and null, never trusted, so not refused", { secret: SECRET, cors: { origins: ["*"] } }, []],
+    ["CORS entries opted in with credentials", { secret: SECRET, cors: { origins: ["http://partner.example.com"], credentials: true, dangerouslyAllowInsecureOriginsWithCredentials: true } }, ["cors.origins[0]: origin-insecure-with-credentials"]],
+    ["a backtracking exempt regex", { secret: SECRET, exempt: [/^\/hooks\/(\w+\/?)*$/] }, ["exempt[0]: regex-backtracking"]],
     ["a zero form limit", { secret: SECRET, maxFormBytes: 0 }, ["maxFormBytes: value-invalid"]],
     ["a fractional form limit", { secret: SECRET, maxFormBytes: 1.5 }, ["maxFormBytes: value-invalid"]],
   ])("%s", (_name, options, expected) => {
     expect(problems(options)).toEqual(expected);
+  });
+
+  it("names a CORS entry it will not trust, and the fix", () => {
+    expect(() => createCsrfPolicy({ secret: SECRET, cors: { origins: ["https://*.github.io"] } })).toThrow(
+      /cors\.origins\[0\]: "https:\/\/\*\.github\.io".*trusts the CORS policy's origins for cookie-carrying writes.*Fix: remove it from the CORS policy given as cors, or leave cors out and list the origins the guard may trust in trustedOrigins/s,
+    );
   });
 
   it("never prints the secret, and says how to fix it", () => {

@@ -1,7 +1,8 @@
 import { IssueCollector, logWarningsOnce, type ConfigIssue } from "../errors.ts";
 import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.ts";
 import { isCorsRoutes } from "../cors/routes.ts";
-import { compileOrigins, type OriginMatcher } from "../origins.ts";
+import { compileOrigins, type OriginMatcher, type OriginRules } from "../origins.ts";
+import { findBacktracking } from "../internal/regex-shape.ts";
 import { nearestName } from "../internal/suggest.ts";
 import { warnDebugInProduction, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
@@ -33,6 +34,8 @@ export interface CompiledCsrf {
   /** The CORS policy whose static origins are trusted, read per request. */
   readonly cors: CorsPolicy | undefined;
   readonly trusted: OriginMatcher;
+  /** The CORS origins as trusted for CSRF and the answers remembered; replaced when the CORS policy is reconfigured. */
+  readonly trust: { current: TrustState };
   /** How tokens are read, compared and made; undefined when `tokens` is off. */
   readonly tokenFormat: TokenFormat | undefined;
   readonly cookie: CookieAttributes;
@@ -113,20 +116,14 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   const trusted = compileOrigins(
     input.trustedOrigins,
     undefined,
-    {
-      option: "trustedOrigins",
-      credentials: true,
-      allowNull: false,
-      allowAnyWithCredentials: false,
-      allowInsecureWithCredentials: false,
-      allowPublicSuffixWildcards: false,
-    },
+    TRUSTED_ORIGIN_RULES,
     new ForwardingCollector(issues, (issue) => ({
       ...issue,
       problem: issue.code === "any-origin-with-credentials" ? "trusts every website to send requests with your users' cookies, which turns CSRF protection off." : issue.problem,
-      fix: issue.fix.replace(/,? or set dangerously\w+: true[^.]*\./, "."),
+      fix: withoutEscapeHatch(issue.fix),
     })),
   );
+  const imported = cors === undefined ? undefined : importCorsOrigins(cors, issues);
 
   const format = validateTokenFormat(input, tokens, issues);
   // Django's cookie tokens are not signed: there, `secret` and its fallbacks are not used, so not checked.
@@ -176,12 +173,26 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   }
 
   const exemptPaths = new Set<string>();
+  const checkExempt = (entry: RegExp, option: string) => {
+    const found = findBacktracking(entry.source, entry.flags);
+    if (found === undefined || found === "unreadable") return;
+    issues.add(
+      "regex-backtracking",
+      option,
+      entry,
+      `${found.problem} (${found.fragment}): a long request path can block the server.`,
+      found.rewrite !== undefined ? `rewrite it, e.g. /${found.rewrite}/${entry.flags.replace(/[gy]/g, "")} (check that it still matches only your paths).` : "rewrite it so that each repeated part begins or ends with a character nothing else in it matches.",
+    );
+  };
   const exemptRegexes: RegExp[] = [];
   if (input.exempt !== undefined && !Array.isArray(input.exempt)) {
     issues.add("wrong-type", "exempt", input.exempt, "must be an array of paths and RegExps.", 'write exempt: ["/webhooks/stripe"].');
   } else {
     (input.exempt ?? []).forEach((entry: unknown, index) => {
-      if (entry instanceof RegExp) exemptRegexes.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, "")));
+      if (entry instanceof RegExp) {
+        checkExempt(entry, `exempt[${index}]`);
+        exemptRegexes.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, "")));
+      }
       else if (typeof entry === "string" && entry.startsWith("/")) exemptPaths.add(entry);
       else issues.add("value-invalid", `exempt[${index}]`, entry, "is neither a path starting with \"/\" nor a RegExp.", 'write e.g. "/webhooks/stripe" or /^\\/webhooks\\//.');
     });
@@ -205,6 +216,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     options: Object.freeze({ ...input }),
     cors,
     trusted,
+    trust: { current: { source: cors?.origins, imported, memo: new Map() } },
     tokenFormat: !tokens ? undefined : format.signs ? signedTokenFormat(secret!, fallbacks) : djangoTokenFormat(format.maskedCookie),
     cookie,
     headerName,
@@ -230,6 +242,63 @@ function warnAboutCors(cors: CorsPolicy, headerName: string, tokens: boolean, lo
         `add "${headerName}" to exposeHeaders, or have the client read the token endpoint's JSON body.`,
     );
   }
+}
+
+/** The rules every CSRF-trusted origin follows: those of CORS with credentials, without escape hatches. */
+const TRUSTED_ORIGIN_RULES: OriginRules = Object.freeze({
+  option: "trustedOrigins",
+  credentials: true,
+  allowNull: false,
+  allowAnyWithCredentials: false,
+  allowInsecureWithCredentials: false,
+  allowPublicSuffixWildcards: false,
+});
+
+/** The CORS policy's origins as the guard trusts them, and the trust answers remembered per origin. */
+export interface TrustState {
+  /** The CORS policy's origin list this state was built from. */
+  readonly source: OriginMatcher | undefined;
+  /** Its entries that pass the trusted-origin rules. */
+  readonly imported: OriginMatcher | undefined;
+  readonly memo: Map<string, boolean>;
+}
+
+function withoutEscapeHatch(fix: string): string {
+  return fix.replace(/,? or set dangerously\w+: true[^.]*\./, ".");
+}
+
+/**
+ * Checks each static entry of a CORS policy with the trusted-origin rules: a policy without
+ * credentials may list `https://*.github.io` or `http://partner.example.com` for reading, which must
+ * not become trust for cookie-carrying writes. Adds one issue per refused entry, naming it, to
+ * `issues` and returns the entries that pass, compiled. `"*"` and `"null"` are never trusted, so
+ * they are skipped, not refused.
+ */
+export function importCorsOrigins(cors: CorsPolicy, issues: IssueCollector): OriginMatcher {
+  const options = cors.options;
+  const rules: OriginRules = { ...TRUSTED_ORIGIN_RULES, allowBacktrackingRegexes: options.dangerouslyAllowBacktrackingRegexes === true };
+  const kept: string[] = [];
+  const keptRegexes: (RegExp | string)[] = [];
+  const why = (issue: ConfigIssue): ConfigIssue => ({
+    ...issue,
+    problem: `${issue.problem} The CSRF guard trusts the CORS policy's origins for cookie-carrying writes, so each must pass the rules trustedOrigins follow.`,
+    fix: `remove it from the CORS policy given as cors, or leave cors out and list the origins the guard may trust in trustedOrigins (${withoutEscapeHatch(issue.fix).replace(/\.$/, "")}).`,
+  });
+  const check = (origins: readonly string[], regexes: readonly (RegExp | string)[], option: string): boolean => {
+    const local = new IssueCollector();
+    compileOrigins(origins, regexes, { ...rules, option, regexOption: option }, local);
+    for (const issue of local.issues) issues.issues.push(why({ ...issue, option }));
+    return local.issues.length === 0;
+  };
+  const list = options.origins === "*" ? [] : (options.origins ?? []);
+  list.forEach((entry, index) => {
+    if (entry === "*" || entry === "null") return;
+    if (check([entry], [], `cors.origins[${index}]`)) kept.push(entry);
+  });
+  (options.originRegexes ?? []).forEach((regex, index) => {
+    if (check([], [regex], `cors.originRegexes[${index}]`)) keptRegexes.push(regex);
+  });
+  return compileOrigins(kept, keptRegexes, rules, new IssueCollector());
 }
 
 /** At least 32 characters and 5 distinct ones (Django's security.W009 asks for 50 and 5). */

@@ -77,6 +77,45 @@ describe("decision order", () => {
     expect((await decide(p, request("POST", { origin }))).verdict).toBe("trusted-origin");
   });
 
+  it("checks the CORS origins again after a reconfigure: an entry the trusted-origin rules refuse is not trusted, and says so", async () => {
+    const cors = createCorsPolicy({ origins: [APP] });
+    const warnings: string[] = [];
+    const p = createCsrfPolicy({ cors, tokens: false, logger: { warn: (message) => warnings.push(message) } });
+    cors.reconfigure({ origins: [APP, "https://*.github.io", "https://admin.example.com"] });
+    expect((await decide(p, request("POST", { origin: "https://attacker.github.io" }))).code).toBe("origin-untrusted");
+    expect((await decide(p, request("POST", { origin: "https://admin.example.com" }))).verdict).toBe("trusted-origin");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('not trusting cors.origins[1] "https://*.github.io"');
+  });
+
+  it("never trusts a plain-http origin other than loopback", async () => {
+    const cors = createCorsPolicy({ originRegexes: [/^.*$/], credentials: true, dangerouslyAllowPublicSuffixWildcards: true });
+    expect(() => createCsrfPolicy({ cors, tokens: false })).toThrow(/cors\.originRegexes\[0\]/);
+    const p = createCsrfPolicy({ cors: createCorsPolicy({ origins: ["http://localhost:*"], credentials: true }), tokens: false });
+    expect((await decide(p, request("POST", { origin: "http://localhost:5173" }))).verdict).toBe("trusted-origin");
+    expect((await decide(p, request("POST", { origin: "http://app.example.com" }))).code).toBe("origin-untrusted");
+  });
+
+  it("remembers trust answers per origin, so a regex runs once per distinct origin", async () => {
+    const cors = createCorsPolicy({ originRegexes: [/^https:\/\/pr-\d+\.preview\.example\.net$/] });
+    const p = createCsrfPolicy({ cors, tokens: false });
+    const tested: string[] = [];
+    const test = RegExp.prototype.test;
+    const spy = vi.spyOn(RegExp.prototype, "test").mockImplementation(function (this: RegExp, input: string) {
+      if (this.source.includes("preview")) tested.push(input);
+      return test.call(this, input);
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        expect((await decide(p, request("POST", { origin: "https://pr-7.preview.example.net" }))).verdict).toBe("trusted-origin");
+        expect((await decide(p, request("POST", { origin: "https://pr-7.preview.example.org" }))).code).toBe("origin-untrusted");
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(tested).toEqual(["https://pr-7.preview.example.net", "https://pr-7.preview.example.org"]);
+  });
+
   it("never trusts CORS '*' or a null origin the CORS policy allows", async () => {
     const publicCors = createCorsPolicy({ origins: "*" });
     const p = createCsrfPolicy({ cors: publicCors, tokens: false });

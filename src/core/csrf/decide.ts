@@ -1,7 +1,9 @@
 import { parseSerializedOrigin } from "../internal/origin.ts";
 import type { OriginMatcher } from "../origins.ts";
 import { REFUSAL_HEADER, refusalHeaderValue } from "../refusal.ts";
-import type { CompiledCsrf } from "./compile.ts";
+import { IssueCollector } from "../errors.ts";
+import { remember } from "../internal/memo.ts";
+import { importCorsOrigins, type CompiledCsrf, type TrustState } from "./compile.ts";
 import { cookieValues, serializeCookie } from "./cookie.ts";
 import { missingCookieHint } from "./cookie-hint.ts";
 import type { TokenFormat } from "./token-format.ts";
@@ -110,13 +112,36 @@ function isSafeMethod(request: CsrfRequest): boolean {
   return typeof original !== "string" || SAFE_METHODS.has(original.toUpperCase());
 }
 
-/** Own origin, or a static trusted one; never `null` and never CORS's `"*"`. */
+/**
+ * Own origin, or a static trusted one; never `null` and never CORS's `"*"`. Answers are remembered
+ * per origin (bounded), as CORS does, so a regex runs once per distinct origin.
+ */
 function isTrusted(compiled: CompiledCsrf, origin: string, own: OwnOrigin): boolean {
   if (origin === "null") return false;
   if (origin === own.origin) return true;
+  const state = trustState(compiled);
+  const known = state.memo.get(origin);
+  if (known !== undefined) return known;
   const parsed = parseSerializedOrigin(origin);
-  if (parsed === undefined) return false;
-  return matchesStatically(compiled.trusted, origin, parsed) || (compiled.cors !== undefined && matchesStatically(compiled.cors.origins, origin, parsed));
+  const trusted =
+    parsed !== undefined &&
+    // Every trusted origin is held to the credentials rules: plain http only on loopback.
+    !compiled.trusted.refusesInsecure(parsed) &&
+    (matchesStatically(compiled.trusted, origin, parsed) || (state.imported !== undefined && matchesStatically(state.imported, origin, parsed)));
+  return parsed === undefined ? false : remember(state.memo, origin, trusted);
+}
+
+/** The trust state for the CORS policy's current origins, rebuilt (and logged) after a `reconfigure`. */
+function trustState(compiled: CompiledCsrf): TrustState {
+  const current = compiled.trust.current;
+  const source = compiled.cors?.origins;
+  if (current.source === source) return current;
+  const issues = new IssueCollector();
+  const imported = compiled.cors === undefined ? undefined : importCorsOrigins(compiled.cors, issues);
+  for (const issue of issues.issues) {
+    compiled.logger.warn(`crossgate csrf: not trusting ${issue.option} ${JSON.stringify(String(issue.value))} of the reconfigured CORS policy: ${issue.problem} Fix: ${issue.fix}`);
+  }
+  return (compiled.trust.current = { source, imported, memo: new Map() });
 }
 
 function matchesStatically(matcher: OriginMatcher, origin: string, parsed: NonNullable<ReturnType<typeof parseSerializedOrigin>>): boolean {
