@@ -130,7 +130,9 @@ function regexAdmits(regex: OriginRegexSpec, origin: OriginTuple): boolean {
 }
 
 function isLoopbackName(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  // Secure Contexts "potentially trustworthy": localhost names (with or without the root dot), 127/8, ::1.
+  const name = host.endsWith(".") ? host.slice(0, -1) : host;
+  return name === "localhost" || name.endsWith(".localhost") || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
