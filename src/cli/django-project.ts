@@ -1,7 +1,7 @@
 // Reads a Django project's settings as Django evaluates them: the project's own Python imports the
 // settings module through `django.conf.settings` (DJANGO_SETTINGS_MODULE), so environment variables,
-// DEBUG switches, helper functions and `from .base import *` all count. Only CORS_* and CSRF_*
-// values leave Python, and for SECRET_KEY only whether it is set.
+// DEBUG switches, helper functions and `from .base import *` all count. Only CORS_*, CSRF_* and
+// CROSSGATE_* values leave Python, and for SECRET_KEY only whether it is set.
 import { spawn } from "node:child_process";
 import { ConfigLoadError } from "./load-error.ts";
 
@@ -17,7 +17,7 @@ export interface DjangoProject {
 
 /** What the project's settings hold, as crossgate needs it. */
 export interface DjangoProjectSettings {
-  /** Every CORS_* and CSRF_* setting the project sets (Django's own defaults left out), in JSON form. */
+  /** Every CORS_*, CSRF_* and CROSSGATE_* setting the project sets (Django's own defaults left out), in JSON form. */
   readonly settings: Record<string, unknown>;
   /** Whether SECRET_KEY is set to a non-empty value. The value itself never leaves Python. */
   readonly secretKeySet: boolean;
@@ -83,7 +83,7 @@ except BaseException as error:
     answer({"error": "import", "detail": last_line(error), "missing": getattr(error, "name", None) if isinstance(error, ImportError) else None})
 values = {}
 for name in dir(wrapped):
-    if name.startswith(("CORS_", "CSRF_")) and wrapped.is_overridden(name):
+    if name.startswith(("CORS_", "CSRF_", "CROSSGATE_")) and wrapped.is_overridden(name):
         values[name] = convert(getattr(wrapped, name))
 secret = getattr(wrapped, "SECRET_KEY", "")
 answer({"settings": values, "secret_key_set": isinstance(secret, (str, bytes)) and len(secret) > 0, "django": django.get_version()})
@@ -101,7 +101,7 @@ interface ScriptAnswer {
 }
 
 /**
- * Imports `project.module` with the project's Python and returns its CORS_* and CSRF_* settings.
+ * Imports `project.module` with the project's Python and returns its CORS_*, CSRF_* and CROSSGATE_* settings.
  * Throws a `ConfigLoadError` saying what to do when Python or Django is missing, the module does not
  * import (with the last line of the Python error), or Python fails or hangs.
  */

@@ -52,7 +52,7 @@ export async function loadConfig(from: ConfigSource): Promise<LoadedConfig> {
   }
   if ("env" in from) {
     const result = fromEnv(from.env, QUIET);
-    const settings = Object.fromEntries(Object.entries(from.env).filter(([name, value]) => value !== undefined && /^(?:CORS|CSRF)_/.test(name)));
+    const settings = Object.fromEntries(Object.entries(from.env).filter(([name, value]) => value !== undefined && /^(?:CORS|CSRF|CROSSGATE)_/.test(name)));
     return { options: result.cors, source: "the environment (django-cors-headers setting names)", django: { settings, result, warnings: result.warnings, notes: [] } };
   }
   const path = resolve(from.file);

@@ -3,7 +3,7 @@
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CsrfOptions } from "../core/csrf/options.ts";
 import { CORS_SETTING_NAMES } from "../core/settings/cors-settings.ts";
-import { CSRF_SETTING_NAMES } from "../core/settings/django-csrf.ts";
+import { CROSSGATE_CSRF_SETTING_NAMES, CSRF_SETTING_NAMES } from "../core/settings/django-csrf.ts";
 
 /** Settings whose lists may hold commas (regexes): always written as a JSON array. */
 const REGEX_LISTS = new Set(["CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"]);
@@ -28,7 +28,7 @@ export function optionsAsJson(cors: CorsOptions, csrf: CsrfOptions): string {
  */
 export function settingsAsEnvLines(settings: Readonly<Record<string, unknown>>, secretKeySet: boolean | undefined): string[] {
   const lines: string[] = [];
-  for (const name of [...CORS_SETTING_NAMES, ...CSRF_SETTING_NAMES]) {
+  for (const name of [...CORS_SETTING_NAMES, ...CSRF_SETTING_NAMES, ...CROSSGATE_CSRF_SETTING_NAMES]) {
     if (!Object.hasOwn(settings, name) || settings[name] === undefined) continue;
     const value = envValue(name, settings[name]);
     if (value !== undefined) lines.push(`${name}=${quote(value)}`);

@@ -15,7 +15,8 @@ export const SOURCE_USAGE = `  <file>                 crossgate options or djang
   --env                  read django-cors-headers setting names from the environment
                          (CORS_ALLOWED_ORIGINS=...)
   --django <module>      import the settings module with the project's Python, as Django does
-                         (DJANGO_SETTINGS_MODULE), and read every CORS_* and CSRF_* setting
+                         (DJANGO_SETTINGS_MODULE), and read its CORS_*, CSRF_* and
+                         CROSSGATE_* settings
   --pythonpath <dir>     with --django: a directory to add to Python's path (default: the
                          current directory, as with manage.py)
   --python <path>        with --django: the Python to run (default python3), e.g. .venv/bin/python`;

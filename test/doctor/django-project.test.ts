@@ -57,6 +57,7 @@ CORS_EXPOSE_HEADERS = ["X-Total"]
 CORS_PREFLIGHT_MAX_AGE = 600
 CSRF_COOKIE_SAMESITE = None
 CSRF_COOKIE_AGE = None
+CROSSGATE_CSRF_TOKEN_FORMAT = "django"
 `,
   "proj/settings/broken.py": `from .base import *
 
@@ -133,9 +134,10 @@ describe.skipIf(djangoIsMissingLocally())("a Django project, as Django evaluates
     const options = JSON.parse(json) as { cors: Record<string, unknown>; csrf: Record<string, unknown> };
     expect(options.cors).toMatchObject({ origins: ["https://app.example.com", "https://admin.example.com", "http://localhost:5173"], exposeHeaders: ["X-Total"], maxAgeSeconds: 600, credentials: true });
     // base.py copied CORS_ALLOWED_ORIGINS into CSRF_TRUSTED_ORIGINS before helper.py replaced it: Django keeps the copy.
-    expect(options.csrf).toEqual({ trustedOrigins: ["https://app.example.com"], cookie: { sameSite: false, maxAgeSeconds: null } });
+    expect(options.csrf).toMatchObject({ trustedOrigins: ["https://app.example.com"], tokenFormat: "django", cookie: { sameSite: false, maxAgeSeconds: null } });
     expect(envPart).toContain("CSRF_COOKIE_SAMESITE=false\n");
     expect(envPart).toContain("CSRF_COOKIE_AGE=None\n");
+    expect(envPart).toContain("CROSSGATE_CSRF_TOKEN_FORMAT=django\n");
     expect(envPart).toContain("# SECRET_KEY is not set");
   });
 
