@@ -11,7 +11,7 @@ import {
 import { startDeadline, type Deadline } from "./deadline.ts";
 import { watchCspViolations } from "./csp-violations.ts";
 import { diagnoseFetchFailure, isFetchNetworkFailure } from "./diagnose.ts";
-import { CrossgateClientError, HttpError, ParseError, TimeoutError } from "./errors.ts";
+import { CrossgateClientError, HttpError, ParseError, RedirectError, TimeoutError } from "./errors.ts";
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from "./options.ts";
 import { pageOrigin, pageURL, readPageCookie } from "./page.ts";
 import { cookiesNotSentFor } from "./site.ts";
@@ -47,6 +47,10 @@ export interface CrossgateClient {
   patch<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
   request<T = unknown>(url: string, options?: RequestInitOptions): Promise<T>;
 }
+
+/** Redirect statuses (Fetch "redirect status"), and how many API-internal 307/308 hops are followed. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 // RFC 9110 method token.
 const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -135,6 +139,41 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
     }
   }
 
+  /**
+   * `send`, for a request whose redirects are `"manual"`: follows a 307/308 (method and body kept) to
+   * an API origin, at most MAX_REDIRECTS times, and refuses every other redirect with a RedirectError.
+   * Browsers hide a manual redirect's status and Location (an "opaqueredirect" response): refused too.
+   */
+  async function sendWithinApi(
+    url: string,
+    init: RequestInit & { method: string; headers: Headers },
+    deadline: Deadline,
+    spelling: Map<string, string>,
+  ): Promise<Response> {
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const response = await send(current, init, deadline, spelling);
+      if (init.redirect !== "manual") return response;
+      if (response.type === "opaqueredirect") throw new RedirectError({ url, method: init.method, status: undefined, location: undefined });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+      if (location === null) return response;
+      await response.body?.cancel().catch(() => undefined);
+      let target: string | undefined;
+      try {
+        target = new URL(location, current).href;
+      } catch {
+        target = undefined;
+      }
+      const targetOrigin = target === undefined ? undefined : originOf(target);
+      const keepsMethod = response.status === 307 || response.status === 308;
+      if (target === undefined || !keepsMethod || targetOrigin === undefined || !resolved.apiOrigins.has(targetOrigin) || !isReplayableBody(init.body ?? undefined)) {
+        throw new RedirectError({ url, method: init.method, status: response.status, location: target ?? location });
+      }
+      current = target;
+    }
+    throw new RedirectError({ url, method: init.method, status: undefined, location: current });
+  }
+
   async function call<T>(method: string, path: string, data: unknown, options: RequestOptions): Promise<T> {
     if (typeof method !== "string" || !methodToken.test(method)) {
       throw new TypeError(`crossgate/client: ${JSON.stringify(method)} is not an HTTP method`);
@@ -169,13 +208,17 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
         if (token !== undefined) headers.set(csrf.headerName, token);
       }
 
+      // Fetch follows redirects by default and resends the body and every header (the token included)
+      // to the new URL, on any origin: a request carrying them is redirected by hand, within the API.
+      const guardsRedirects = toApi && (body !== undefined || (csrf !== false && headers.has(csrf.headerName)));
       const init = {
         method: upperMethod,
         headers,
         credentials: toApi ? resolved.credentials : ("same-origin" as const),
         ...(body === undefined ? {} : { body }),
+        ...(guardsRedirects ? { redirect: "manual" as const } : {}),
       };
-      let response = await send(url, init, deadline, spelling);
+      let response = await sendWithinApi(url, init, deadline, spelling);
       if (toApi) store?.rememberFrom(response.headers);
       let decoded = await decodeBody(response);
 
@@ -187,7 +230,7 @@ export function clientFromResolvedOptions(resolved: ResolvedClientOptions): Cros
           const fresh = await untilAborted(store.refreshAfterRefusal(url, response.headers, token), deadline.signal);
           if (fresh !== undefined) {
             headers.set(csrf.headerName, fresh);
-            response = await send(url, init, deadline, spelling);
+            response = await sendWithinApi(url, init, deadline, spelling);
             store.rememberFrom(response.headers);
             decoded = await decodeBody(response);
             reason = response.status === 403 ? csrfRefusalReason(bodyValue(decoded)) : undefined;

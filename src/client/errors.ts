@@ -3,7 +3,7 @@
 // object with the right `name` and `code`.
 
 /** Stable codes; branch on these (or the guards), not on messages. */
-export type ClientErrorCode = "http_error" | "cors_blocked" | "network_error" | "timeout" | "parse_failed";
+export type ClientErrorCode = "http_error" | "cors_blocked" | "network_error" | "timeout" | "parse_failed" | "redirect_refused";
 
 /**
  * What most probably made `fetch` reject with its opaque `TypeError`:
@@ -191,6 +191,33 @@ export class TimeoutError extends CrossgateClientError {
   }
 }
 
+/**
+ * A request carrying the CSRF token or a body was answered with a redirect the client does not
+ * follow: anything but a 307/308 to an API origin (`baseURL` or `apiOrigins`), where following would
+ * resend the token, the body and the credentials to a server that was never meant to get them.
+ */
+export class RedirectError extends CrossgateClientError {
+  override readonly name = "RedirectError" as const;
+  readonly code = "redirect_refused" as const;
+  /** The redirect status, or undefined when the browser hides it (an opaque redirect). */
+  readonly status: number | undefined;
+  /** Where the redirect pointed, or undefined when the browser hides it. */
+  readonly location: string | undefined;
+
+  constructor(context: { url: string; method: string; status: number | undefined; location: string | undefined }) {
+    const where = context.location === undefined ? "" : ` to ${context.location}`;
+    const status = context.status === undefined ? "" : ` (${context.status})`;
+    super(
+      `crossgate: ${context.method} ${context.url} was redirected${status}${where}; crossgate/client does not follow redirects ` +
+        "with the CSRF token or a body except 307/308 to an API origin (baseURL or apiOrigins), so they never reach another server. " +
+        "Call the final URL directly, or list its origin in apiOrigins if it is yours",
+      context,
+    );
+    this.status = context.status;
+    this.location = context.location;
+  }
+}
+
 /** A successful response said it was JSON but its body did not parse. */
 export class ParseError extends CrossgateClientError {
   override readonly name = "ParseError" as const;
@@ -222,6 +249,7 @@ const errorCodes: ReadonlyMap<string, ClientErrorCode> = new Map([
   ["NetworkError", "network_error"],
   ["TimeoutError", "timeout"],
   ["ParseError", "parse_failed"],
+  ["RedirectError", "redirect_refused"],
 ]);
 
 /** True for any error thrown by crossgate's client, in this realm or another. */
@@ -250,6 +278,10 @@ export function isTimeoutError(error: unknown): error is TimeoutError {
 
 export function isParseError(error: unknown): error is ParseError {
   return error instanceof ParseError || hasNameAndCode(error, "ParseError", "parse_failed");
+}
+
+export function isRedirectError(error: unknown): error is RedirectError {
+  return error instanceof RedirectError || hasNameAndCode(error, "RedirectError", "redirect_refused");
 }
 
 /** True when a call was cancelled through the caller's `AbortSignal` (rethrown as the signal's reason). */
