@@ -1,7 +1,17 @@
 // "crossgate": the framework-neutral core drives a plain node:http server by itself.
 import { createServer } from "node:http";
 import { strict as assert } from "node:assert";
-import { createCorsPolicy, fromDjangoSettings, isConfigError, mergeVary, requestViewFromRecord, type CorsOptions, type CorsPlan } from "crossgate";
+import {
+  createCorsPolicy,
+  fromDjangoSettings,
+  isConfigError,
+  mergeVary,
+  REFUSAL_HEADER,
+  requestViewFromRecord,
+  type CorsOptions,
+  type CorsPlan,
+  type RefusalEvent,
+} from "crossgate";
 import { close, expectCorsExchanges, listen, OPTIONS, PATH, run } from "./support.ts";
 
 run("crossgate", async () => {
@@ -28,6 +38,18 @@ run("crossgate", async () => {
   } finally {
     await close(server);
   }
+
+  // onRefusal and debug mode, through the published entry point.
+  const events: RefusalEvent[] = [];
+  const watched = createCorsPolicy({ origins: ["https://app.example.com"], methods: ["GET"], debug: true, logger: { warn: () => {} }, onRefusal: (event) => void events.push(event) });
+  const refused = (await watched.decide(
+    requestViewFromRecord("OPTIONS", "/api", { origin: "https://app.example.com", "access-control-request-method": "PUT" }),
+  )) as CorsPlan;
+  assert.equal(refused.headers.find(([name]) => name === REFUSAL_HEADER)?.[1], 'method-not-allowed; method="PUT"');
+  assert.deepEqual(
+    events.map((event) => [event.kind, event.reason, event.detail]),
+    [["cors", "method-not-allowed", "PUT"]],
+  );
 
   const { cors } = fromDjangoSettings({ CORS_ALLOWED_ORIGINS: ["https://app.example.com"], CORS_ALLOW_CREDENTIALS: true });
   assert.deepEqual(cors.origins, ["https://app.example.com"]);
