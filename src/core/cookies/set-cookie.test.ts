@@ -92,14 +92,16 @@ describe("parseSetCookie: headers every browser ignores (hostile input never thr
     const header = `sid=1${"; Secure".repeat(64)}${"; SameSite=None".repeat(100_000)}`;
     const started = performance.now();
     const cookie = ok(header);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(2000); // about 5 ms; slack for a loaded machine
     expect(cookie.sameSite).toBe("Default");
     expect(cookie.ignoredAttributes).toContain("attributes after the first 64");
   });
 
   it("never throws, whatever the string", () => {
+    // Any UTF-16 code unit, ASCII (controls, ";", "=") half the time; lone surrogates included.
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xffff })).map((c) => String.fromCharCode(c));
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (header) => {
+      fc.property(fc.string({ unit, maxLength: 300 }), (header) => {
         const parsed = parseSetCookie(header, NOW);
         if (parsed.ok) expect(parsed.cookie.name.length + parsed.cookie.value.length).toBeLessThanOrEqual(MAX_NAME_VALUE_LENGTH);
         else expect(parsed.reason.length).toBeGreaterThan(0);
