@@ -45,6 +45,7 @@ describe("createCsrfPolicy validation", () => {
     ["CORS * and null, never trusted, so not refused", { secret: SECRET, cors: { origins: ["*"] } }, []],
     ["CORS entries opted in with credentials", { secret: SECRET, cors: { origins: ["http://partner.example.com"], credentials: true, dangerouslyAllowInsecureOriginsWithCredentials: true } }, ["cors.origins[0]: origin-insecure-with-credentials"]],
     ["a backtracking exempt regex", { secret: SECRET, exempt: [/^\/hooks\/(\w+\/?)*$/] }, ["exempt[0]: regex-backtracking"]],
+    ["a non-boolean requireOriginOrReferer", { secret: SECRET, requireOriginOrReferer: "yes" }, ["requireOriginOrReferer: wrong-type"]],
     ["a zero form limit", { secret: SECRET, maxFormBytes: 0 }, ["maxFormBytes: value-invalid"]],
     ["a fractional form limit", { secret: SECRET, maxFormBytes: 1.5 }, ["maxFormBytes: value-invalid"]],
   ])("%s", (_name, options, expected) => {

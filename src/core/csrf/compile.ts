@@ -45,6 +45,7 @@ export interface CompiledCsrf {
   readonly sessionId: CsrfSessionIdReader | undefined;
   readonly isExempt: (path: string) => boolean;
   readonly trustProxy: boolean;
+  readonly requireOriginOrReferer: boolean;
   readonly debug: boolean;
   readonly onRefusal: RefusalListener<CsrfRefusalEvent> | undefined;
   readonly logger: CsrfLogger;
@@ -85,6 +86,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   };
   const tokens = bool(input.tokens, "tokens", true);
   const trustProxy = bool(input.trustProxy, "trustProxy", false);
+  const requireOriginOrReferer = bool(input.requireOriginOrReferer, "requireOriginOrReferer", false);
   const debug = bool(input.debug, "debug", false);
 
   let cors: CorsPolicy | undefined;
@@ -225,6 +227,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     sessionId: input.sessionId,
     isExempt: (path: string) => exemptPaths.has(path) || exemptRegexes.some((regex) => regex.test(path)),
     trustProxy,
+    requireOriginOrReferer,
     debug,
     onRefusal,
     logger,

@@ -116,6 +116,19 @@ describe("decision order", () => {
     expect(tested).toEqual(["https://pr-7.preview.example.net", "https://pr-7.preview.example.org"]);
   });
 
+  it("requireOriginOrReferer: over plain HTTP, refuses a cookie-carrying request with neither Origin nor Referer", async () => {
+    const lenient = policy();
+    const strict = policy({ requireOriginOrReferer: true });
+    const t = await tokenFor(strict);
+    const bare = { cookie: t.cookie, "x-csrftoken": t.token };
+    expect((await decide(lenient, request("POST", bare))).verdict).toBe("token");
+    expect(await decide(strict, request("POST", bare))).toMatchObject({ code: "referer-missing", reason: "Referer checking failed - no Referer." });
+    expect((await decide(strict, request("POST", { ...bare, referer: "http://api.example.com/form" }))).verdict).toBe("token");
+    expect((await decide(strict, request("POST", { ...bare, origin: APP }))).verdict).toBe("token");
+    // Without cookies nothing is at stake: the token check answers as before.
+    expect((await decide(strict, request("POST", { "x-csrftoken": t.token }))).code).toBe("cookie-missing");
+  });
+
   it("never trusts CORS '*' or a null origin the CORS policy allows", async () => {
     const publicCors = createCorsPolicy({ origins: "*" });
     const p = createCsrfPolicy({ cors: publicCors, tokens: false });

@@ -93,8 +93,9 @@ export function decideCsrf(compiled: CompiledCsrf, request: CsrfRequest): CsrfDe
   if (origin !== undefined) {
     // Django CsrfViewMiddleware._origin_verified.
     if (!isTrusted(compiled, origin, own)) return refuse(compiled, request, "origin-untrusted", { value: origin });
-  } else if (own.secure || compiled.tokenFormat === undefined) {
-    // Django CsrfViewMiddleware._check_referer (HTTPS only there; also over HTTP when no token backs it up).
+  } else if (own.secure || compiled.tokenFormat === undefined || (compiled.requireOriginOrReferer && request.header("cookie") !== undefined)) {
+    // Django CsrfViewMiddleware._check_referer (HTTPS only there; also over HTTP when no token backs it
+    // up, or, with requireOriginOrReferer, when the request carries cookies).
     const problem = refererProblem(compiled, request, own);
     if (problem !== undefined) return refuse(compiled, request, problem.code, { value: problem.referer });
   }

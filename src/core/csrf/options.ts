@@ -146,6 +146,15 @@ export interface CsrfOptions {
    */
   readonly exempt?: readonly (string | RegExp)[];
   /**
+   * Refuse an unsafe request that carries cookies but neither `Origin` nor `Referer`, over plain HTTP
+   * too (`Referer checking failed - no Referer.`). Over HTTPS that is always the rule (Django's strict
+   * `Referer` check); over HTTP, without this option, such a request goes on to the token check, as in
+   * Django. Browsers send `Origin` on every cross-origin `POST`, so only non-browser clients and very old
+   * browsers send neither; turn it on when no such client needs plain HTTP.
+   * @default false
+   */
+  readonly requireOriginOrReferer?: boolean;
+  /**
    * Take the scheme from `X-Forwarded-Proto` and the host from `X-Forwarded-Host` (first value of each).
    * Only behind a proxy you control that overwrites both; otherwise clients could claim any origin.
    * @default false
@@ -195,6 +204,7 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "maxFormBytes",
   "sessionId",
   "exempt",
+  "requireOriginOrReferer",
   "trustProxy",
   "debug",
   "onRefusal",
