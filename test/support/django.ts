@@ -108,8 +108,16 @@ urlpatterns = [
 
 // Django's own server classes, as `runserver` builds them, bound to the port asked for (0: any free
 // one); the bound port is printed once the socket listens, so readiness needs no polling.
-const serveScript = `import os, sys
+// stdin is a pipe from the test process: when it closes (the test process exited, even killed),
+// the server exits too, so a crashed or timed-out run leaves no Django behind.
+const serveScript = `import os, sys, threading
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
+
+def exit_with_parent():
+    sys.stdin.read()
+    os._exit(0)
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 
@@ -188,7 +196,7 @@ function launch(dir: string, port: number, env: Record<string, string> | undefin
       DJANGO_SETTINGS_MODULE: "settings",
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
