@@ -3,8 +3,23 @@ import { isConfigError } from "../../src/index.ts";
 import { startDemo } from "./start-demo.ts";
 
 async function main(): Promise<void> {
+  // Ctrl-C works from the first moment, even while Vite builds: it stops whatever has started.
+  let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\ncrossgate demo: ${signal}, stopping…\n`);
+    (demo?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
   process.stdout.write("crossgate demo: building the SPA with Vite…\n");
-  const demo = await startDemo({
+  demo = await startDemo({
     onRequest: (entry) => {
       const origin = entry.origin ? ` from ${entry.origin}` : "";
       process.stdout.write(`  api ${entry.status} ${entry.method} ${entry.url}${origin}\n`);
@@ -24,20 +39,8 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
+  if (stopping) return;
   await warnIfTheSpaIsNotAllowed(demo.apiURL, `http://localhost:${demo.spaPort}`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\ncrossgate demo: ${signal}, stopping…\n`);
-    demo.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 /** Asks the running API whether it allows the SPA's origin, as a browser would, and says so if not. */

@@ -135,7 +135,8 @@ describe("npm run demo", () => {
 
   it("prints its URLs, applies .env.example's origins, and stops cleanly on Ctrl-C", async () => {
     const repository = join(import.meta.dirname, "../..");
-    const child = spawn(process.execPath, [join(repository, "node_modules/tsx/dist/cli.mjs"), "examples/demo/main.ts"], {
+    // As `npm run demo` runs it: node with tsx's loader, so the signal reaches the demo itself.
+    const child = spawn(process.execPath, ["--import", "tsx", "examples/demo/main.ts"], {
       cwd: repository,
       env: { ...process.env, API_PORT: "0", SPA_PORT: "0", OUTSIDER_PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
