@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { firstRefusedHeaderName, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
+import fc from "fast-check";
+import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
 
 describe("parseHeaderNameList", () => {
   it.each([
@@ -68,5 +69,45 @@ describe("firstRefusedHeaderName", () => {
     let asked = 0;
     expect(firstRefusedHeaderName("a,".repeat(2_000), () => (asked++, false))).toBe("a");
     expect(asked).toBe(1);
+  });
+});
+
+describe("allowedHeaderRun", () => {
+  // The scanner with `accept` is the reference; the patterns must reach the same verdict on any value.
+  const fragments = ["content-type", "Content-Type", "x-request-id", "X-REQUEST-ID", "x-request", "x-request-idx", "authorization", "Authorization", "x-a.b", "a", "",
+    ",", ", ", " ,", "\t", " ", ";", "é", "\r\n", "(", "x y", "authorization ", "authorizationx", "*", "K", "\u212a", "\u017f"];
+  const policies: [string, readonly string[], boolean, boolean][] = [
+    ["listed names", ["content-type", "x-request-id", "x-a.b"], false, false],
+    ["no names", [], false, false],
+    ["any name but authorization", [], true, false],
+    ["any name", [], true, true],
+    ["any name and authorization listed", ["authorization"], true, true],
+    ["names with regex characters", ["x-a.b", "a+b", "a|b", "^x$", "k"], false, false],
+  ];
+  it.each(policies)("agrees with firstRefusedHeaderName: %s", (_label, names, anyName, authorization) => {
+    const listed = new Set(names);
+    const accept = (name: string) => listed.has(name) || (anyName && (name !== "authorization" || authorization));
+    const run = allowedHeaderRun(listed, anyName, authorization);
+    const verdict = (value: string) => {
+      const end = allowedHeaderRunEnd(run, value);
+      return end === value.length ? "" : firstRefusedHeaderName(value, accept, end, (text, from) => allowedHeaderRunEnd(run, text, from, true));
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), fc.array(fc.constantFrom(",", ", ", ""), { maxLength: 12 }), (parts, joins) => {
+        const value = parts.map((part, index) => part + (joins[index] ?? "")).join("");
+        expect(verdict(value)).toBe(firstRefusedHeaderName(value, accept));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reads 3.9 KB of allowed names to the end, and stops at the first element at fault", () => {
+    const run = allowedHeaderRun(["content-type"], false, false);
+    const heavy = Array.from({ length: 300 }, () => "content-type").join(",");
+    expect(allowedHeaderRunEnd(run, heavy)).toBe(heavy.length);
+    expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "))).toBe(0);
+    expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "), 0, true)).toBe(300 * 12 + 299 * 3);
+    expect(allowedHeaderRunEnd(run, `${heavy},x-evil,content-type`)).toBe(heavy.length + 1);
+    expect(allowedHeaderRunEnd(run, "a,".repeat(2_000))).toBe(0);
   });
 });
