@@ -206,7 +206,19 @@ export function describeCorsContract(name: string, start: () => Promise<Contract
     afterAll(() => server?.close());
 
     it.each(rows.map((row) => [row.desc, row] as const))("%s", async (_desc, row) => {
-      check(await send(server.url, row.method, row.path, row.headers, row.body), row.want, options.limitedHeads === true && row.bigHead === true);
+      const headLimited = options.limitedHeads === true && row.bigHead === true;
+      let reply: Reply;
+      try {
+        reply = await send(server.url, row.method, row.path, row.headers, row.body);
+      } catch (error) {
+        // A runtime may also refuse an oversized head by closing the connection while the client is
+        // still writing it (Next.js: ECONNRESET or EPIPE instead of a readable 431); "stays up" below
+        // then proves the server survived.
+        const code = (error as { code?: unknown }).code;
+        if (headLimited && (code === "ECONNRESET" || code === "EPIPE")) return;
+        throw error;
+      }
+      check(reply, row.want, headLimited);
     });
 
     it("stays up after hostile requests", async () => {
