@@ -7,7 +7,7 @@
  * measured stretch with `os.uptime()`, on which callgrind dumps its counters.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,9 +52,15 @@ export async function valgrindAvailable(): Promise<boolean> {
   }
 }
 
-/** Bundles the worker next to bench/ so that its imports resolve to the project's node_modules. */
+/**
+ * Bundles the worker next to bench/ so that its imports resolve to the project's node_modules.
+ * The path is the same every time: a different path length shifts the heap, and with it when a
+ * garbage collection lands in a measured stretch.
+ */
 async function bundleWorker(): Promise<{ file: string; cleanup(): void }> {
-  const dir = mkdtempSync(join(fileURLToPath(new URL(".", import.meta.url)), ".worker-"));
+  const dir = join(fileURLToPath(new URL(".", import.meta.url)), ".worker");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   const file = join(dir, "worker.mjs");
   await build({
     entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
@@ -98,6 +104,7 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
         "--compress-pos=no",
         process.execPath,
         "--single-threaded",
+        "--expose-gc",
         "--random-seed=42",
         "--hash-seed=42",
         worker,

@@ -2,7 +2,7 @@
  * Runs under callgrind (see ./run.ts): one contender, every scored scenario, with `os.uptime()` as
  * the marker. callgrind dumps (and zeroes) its counters on every call (`--dump-before=*GetUptime*`),
  * so each dump holds exactly the instructions between two markers: a calibration pair first, then
- * per scenario its set-up and warm-up, then its N measured requests.
+ * per scenario its set-up, warm-up and a full collection, then its N measured requests.
  *
  *   node <bundled worker> <contender id> <warm-up> <measured> <scenario id>...
  */
@@ -32,6 +32,9 @@ uptime();
 for (const id of scenarioIds) {
   const prepared = await prepare(contender, scenarioById(id));
   await repeat(prepared.run, warmup);
+  // Start each measured stretch on a collected heap, so a full collection left over from set-up
+  // or another scenario does not land in it (the young-generation ones its own requests cause do).
+  (globalThis as { gc?: () => void }).gc?.();
   uptime();
   await repeat(prepared.run, measured);
   uptime();
