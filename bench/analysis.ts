@@ -11,7 +11,10 @@ import type { InProcessRun } from "./inprocess.ts";
 export const TARGETS = {
   leadOverEveryPeer: 1,
   geomeanLead: 1.5,
-  limitRatio: 1.25,
+  limitRatio: 1.5,
+  /** Where the limit itself costs less than this above the no-op, being within `limitSlackNs` of it also counts. */
+  smallLimitNs: 300,
+  limitSlackNs: 150,
   manyOriginsRatio: 1.1,
   httpOverhead: 0.03,
   /**
@@ -155,10 +158,17 @@ export function analyse(inProcess: InProcessRun, http: HttpRun | undefined): Ana
     detail: `${bestPeer.geomeanLead.toFixed(2)}x over ${bestPeer.peer} (the closest peer); ${judged.map((framework) => `${framework.peer} ${framework.geomeanLead.toFixed(2)}x`).join(", ")}`,
   });
   const overLimit = judged.flatMap((framework) =>
-    framework.rows.filter((row) => row.scored && row.limitRatio.net > TARGETS.limitRatio).map((row) => `${framework.framework}/${row.scenario} ${row.limitRatio.net.toFixed(2)}x`),
+    framework.rows
+      .filter(
+        (row) =>
+          row.scored &&
+          row.limitRatio.net > TARGETS.limitRatio &&
+          !(row.net.limit < TARGETS.smallLimitNs && row.net.crossgate - row.net.limit <= TARGETS.limitSlackNs),
+      )
+      .map((row) => `${framework.framework}/${row.scenario} ${row.limitRatio.net.toFixed(2)}x (+${Math.round(row.net.crossgate - row.net.limit)} ns)`),
   );
   targets.push({
-    name: `within ${TARGETS.limitRatio}x of the limit in every scenario (cost above the no-op)`,
+    name: `within ${TARGETS.limitRatio}x of the limit in every scenario, or within ${TARGETS.limitSlackNs} ns where the limit costs under ${TARGETS.smallLimitNs} ns (above the no-op)`,
     met: overLimit.length === 0,
     detail: overLimit.length === 0 ? "every scenario" : `over: ${overLimit.join(", ")}`,
   });
