@@ -1,5 +1,5 @@
-// What each browser family does with cookies where browsers differ: ONE table, one row per browser
-// and behaviour, with the version it was verified on. Everything else follows RFC 6265bis in all three.
+// What each browser family does with cookies where browsers differ: one value per browser and
+// behaviour, with the version it was verified on and its source. Everything else follows RFC 6265bis in all three.
 
 export type CookieBrowser = "chromium" | "firefox" | "safari";
 
@@ -23,6 +23,17 @@ export interface CookieBehaviours {
   readonly thirdParty: "partitioned-only" | "partition-all" | "block-all";
 }
 
+/**
+ * What each browser does, one record per browser. Where each value was verified and what documents
+ * it is in `COOKIE_BEHAVIOUR_EVIDENCE`; the two join into `COOKIE_BEHAVIOUR_TABLE`. The values stand
+ * apart so that the CSRF guard's debug hint can name a browser's rule without bundling the sources.
+ */
+export const COOKIE_BEHAVIOURS: Readonly<Record<CookieBrowser, CookieBehaviours>> = Object.freeze({
+  chromium: Object.freeze({ missingSameSite: "Lax", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partitioned-only" }),
+  firefox: Object.freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partition-all" }),
+  safari: Object.freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: false, loopbackHttpIsSecure: false, thirdParty: "block-all" }),
+});
+
 /** One row: what `browser` does for `behaviour`, where it was checked and what documents it. */
 export type CookieBehaviourRow = {
   readonly [K in keyof CookieBehaviours]: {
@@ -35,38 +46,54 @@ export type CookieBehaviourRow = {
   };
 }[keyof CookieBehaviours];
 
+type Evidence = Readonly<Record<CookieBrowser, Readonly<Record<keyof CookieBehaviours, string>>>>;
+
 const CHROMIUM = "Chromium 156.0.8078 (Debian), default profile";
 const FIREFOX = "Firefox ESR 153.8 (Debian), default profile";
 const SAFARI = "not run here: WebKit and Apple documentation (Safari 18)";
+const VERIFIED_ON: Readonly<Record<CookieBrowser, string>> = { chromium: CHROMIUM, firefox: FIREFOX, safari: SAFARI };
 
-export const COOKIE_BEHAVIOUR_TABLE: readonly CookieBehaviourRow[] = [
-  { browser: "chromium", behaviour: "missingSameSite", value: "Lax", verifiedOn: CHROMIUM, source: "RFC 6265bis §5.6.7 (enforcement of a missing SameSite, \"Lax-by-default\"); https://www.chromium.org/updates/same-site/" },
-  { browser: "firefox", behaviour: "missingSameSite", value: "None", verifiedOn: FIREFOX, source: "network.cookie.sameSite.laxByDefault is false; https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#samesitesamesite-value" },
-  { browser: "safari", behaviour: "missingSameSite", value: "None", verifiedOn: SAFARI, source: "WebKit never shipped Lax-by-default; https://webkit.org/blog/10218/full-third-party-cookie-blocking-and-more/" },
+/** The source of each value in `COOKIE_BEHAVIOURS`. */
+const COOKIE_BEHAVIOUR_EVIDENCE: Evidence = {
+  chromium: {
+    missingSameSite: "RFC 6265bis §5.6.7 (enforcement of a missing SameSite, \"Lax-by-default\"); https://www.chromium.org/updates/same-site/",
+    noneRequiresSecure: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag); https://www.chromium.org/updates/same-site/",
+    partitionedRequiresSecure: "CHIPS (a Partitioned cookie must be Secure); https://developers.google.com/privacy-sandbox/cookies/chips",
+    loopbackHttpIsSecure: "Secure Contexts §3.2 (loopback is potentially trustworthy); https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure",
+    thirdParty: "Third-party cookies blocked by default, CHIPS allowed; https://developers.google.com/privacy-sandbox/cookies/chips",
+  },
+  firefox: {
+    missingSameSite: "network.cookie.sameSite.laxByDefault is false; https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#samesitesamesite-value",
+    noneRequiresSecure: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag) (network.cookie.sameSite.noneRequiresSecure)",
+    partitionedRequiresSecure: "CHIPS (a Partitioned cookie must be Secure); https://developer.mozilla.org/docs/Web/Privacy/Guides/Privacy_sandbox/Partitioned_cookies",
+    loopbackHttpIsSecure: "Secure Contexts §3.2 (loopback is potentially trustworthy); https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure",
+    thirdParty: "Total Cookie Protection; https://developer.mozilla.org/docs/Web/Privacy/Guides/State_Partitioning",
+  },
+  safari: {
+    missingSameSite: "WebKit never shipped Lax-by-default; https://webkit.org/blog/10218/full-third-party-cookie-blocking-and-more/",
+    noneRequiresSecure: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag)",
+    partitionedRequiresSecure: "WebKit does not implement CHIPS (webkit.org/b/292975): the attribute is ignored",
+    loopbackHttpIsSecure: "MDN lists the localhost exception for Chrome and Firefox only; https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure",
+    thirdParty: "Full third-party cookie blocking; https://webkit.org/blog/10218/full-third-party-cookie-blocking-and-more/",
+  },
+};
 
-  { browser: "chromium", behaviour: "noneRequiresSecure", value: true, verifiedOn: CHROMIUM, source: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag); https://www.chromium.org/updates/same-site/" },
-  { browser: "firefox", behaviour: "noneRequiresSecure", value: true, verifiedOn: FIREFOX, source: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag) (network.cookie.sameSite.noneRequiresSecure)" },
-  { browser: "safari", behaviour: "noneRequiresSecure", value: true, verifiedOn: SAFARI, source: "RFC 6265bis §5.7 (SameSite=None requires the secure-only-flag)" },
+const BEHAVIOURS = ["missingSameSite", "noneRequiresSecure", "partitionedRequiresSecure", "loopbackHttpIsSecure", "thirdParty"] as const;
 
-  { browser: "chromium", behaviour: "partitionedRequiresSecure", value: true, verifiedOn: CHROMIUM, source: "CHIPS (a Partitioned cookie must be Secure); https://developers.google.com/privacy-sandbox/cookies/chips" },
-  { browser: "firefox", behaviour: "partitionedRequiresSecure", value: true, verifiedOn: FIREFOX, source: "CHIPS (a Partitioned cookie must be Secure); https://developer.mozilla.org/docs/Web/Privacy/Guides/Privacy_sandbox/Partitioned_cookies" },
-  { browser: "safari", behaviour: "partitionedRequiresSecure", value: false, verifiedOn: SAFARI, source: "WebKit does not implement CHIPS (webkit.org/b/292975): the attribute is ignored" },
+/** Every value with where it was verified and its source, one row per behaviour and browser. */
+export const COOKIE_BEHAVIOUR_TABLE: readonly CookieBehaviourRow[] = /* @__PURE__ */ joinTable();
 
-  { browser: "chromium", behaviour: "loopbackHttpIsSecure", value: true, verifiedOn: CHROMIUM, source: "Secure Contexts §3.2 (loopback is potentially trustworthy); https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure" },
-  { browser: "firefox", behaviour: "loopbackHttpIsSecure", value: true, verifiedOn: FIREFOX, source: "Secure Contexts §3.2 (loopback is potentially trustworthy); https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure" },
-  { browser: "safari", behaviour: "loopbackHttpIsSecure", value: false, verifiedOn: SAFARI, source: "MDN lists the localhost exception for Chrome and Firefox only; https://developer.mozilla.org/docs/Web/HTTP/Headers/Set-Cookie#secure" },
-
-  { browser: "chromium", behaviour: "thirdParty", value: "partitioned-only", verifiedOn: CHROMIUM, source: "Third-party cookies blocked by default, CHIPS allowed; https://developers.google.com/privacy-sandbox/cookies/chips" },
-  { browser: "firefox", behaviour: "thirdParty", value: "partition-all", verifiedOn: FIREFOX, source: "Total Cookie Protection; https://developer.mozilla.org/docs/Web/Privacy/Guides/State_Partitioning" },
-  { browser: "safari", behaviour: "thirdParty", value: "block-all", verifiedOn: SAFARI, source: "Full third-party cookie blocking; https://webkit.org/blog/10218/full-third-party-cookie-blocking-and-more/" },
-];
-
-/** The table folded into one record per browser (built once, at module load). */
-export const COOKIE_BEHAVIOURS: Readonly<Record<CookieBrowser, CookieBehaviours>> = foldTable(COOKIE_BEHAVIOUR_TABLE);
-
-function foldTable(rows: readonly CookieBehaviourRow[]): Record<CookieBrowser, CookieBehaviours> {
-  const out: Record<string, Record<string, unknown>> = { chromium: {}, firefox: {}, safari: {} };
-  for (const row of rows) (out[row.browser] as Record<string, unknown>)[row.behaviour] = row.value;
-  for (const browser of COOKIE_BROWSERS) Object.freeze(out[browser]);
-  return Object.freeze(out) as unknown as Record<CookieBrowser, CookieBehaviours>;
+function joinTable(): CookieBehaviourRow[] {
+  return BEHAVIOURS.flatMap((behaviour) =>
+    COOKIE_BROWSERS.map(
+      (browser) =>
+        ({
+          browser,
+          behaviour,
+          value: COOKIE_BEHAVIOURS[browser][behaviour],
+          verifiedOn: VERIFIED_ON[browser],
+          source: COOKIE_BEHAVIOUR_EVIDENCE[browser][behaviour],
+        }) as CookieBehaviourRow,
+    ),
+  );
 }

@@ -1,37 +1,12 @@
 // Whether each browser stores a cookie from one Set-Cookie header, and sends it back on the page's
-// next credentialed fetch, with the rule that decided. Pure: no I/O, no clock unless none is given.
-// See RFC 6265bis §5.7 (storage model), §5.8.3 (retrieval), CHIPS, and ./browsers.ts for where browsers differ.
-import { isIpHost } from "../internal/origin.ts";
-import { isPublicSuffix } from "../internal/public-suffix.ts";
+// next credentialed fetch, with the rule that decided (./rules.ts) and one sentence saying why.
+// Pure: no I/O, no clock unless none is given.
 import { COOKIE_BEHAVIOURS, COOKIE_BROWSERS, type CookieBehaviours, type CookieBrowser } from "./browsers.ts";
+import { cookieOutcome, type CookieRule, type CookieScene } from "./rules.ts";
 import { parseSetCookie, type SetCookie } from "./set-cookie.ts";
-import { isSecureCookieUrl, siteOf, siteRelation, toUrl, type SiteRelation } from "./site.ts";
+import { siteOf, siteRelation, toUrl, type SiteRelation } from "./site.ts";
 
-/**
- * The rule that decided a cookie's fate in one browser. Stored and sent: `first-party` (the page and
- * the API are one site), `partitioned` (a CHIPS cookie in the page's partition), `third-party-partitioned`
- * (the browser partitions every third-party cookie). Every other rule drops the cookie.
- */
-export type CookieRule =
-  | "first-party"
-  | "partitioned"
-  | "third-party-partitioned"
-  | "malformed"
-  | "secure-from-insecure-url"
-  | "domain-not-covering-host"
-  | "domain-public-suffix"
-  | "secure-prefix"
-  | "host-prefix"
-  | "samesite-none-without-secure"
-  | "partitioned-without-secure"
-  | "expired"
-  | "samesite-strict-cross-site"
-  | "samesite-lax-cross-site"
-  | "samesite-lax-by-default"
-  | "third-party-blocked"
-  | "host-not-matching"
-  | "path-not-matching"
-  | "secure-to-insecure-url";
+export type { CookieRule } from "./rules.ts";
 
 /** One browser's verdict on one cookie. */
 export interface BrowserCookieVerdict {
@@ -113,139 +88,85 @@ export function predictCookie(header: unknown, context: CookieContext): CookiePr
   return { name: cookie.name, domain: cookie.domain ?? host, path, cookie, setFrom, sentTo, browsers };
 }
 
-interface Scene {
+interface Scene extends CookieScene {
   readonly cookie: SetCookie;
-  readonly path: string;
   readonly pageOrigin: string;
   readonly pageSite: string;
-  readonly responseUrl: URL;
-  readonly requestUrl: URL;
-  readonly setFrom: SiteRelation;
-  readonly sentTo: SiteRelation;
-  readonly now: number;
 }
 
 function decide(scene: Scene, browser: CookieBehaviours): BrowserCookieVerdict {
-  const stored = storeRule(scene, browser);
-  if (stored.drop) return dropped(stored.rule, stored.why);
-  const partitionKey = stored.rule === "first-party" ? null : scene.pageSite;
-  const unsent = sendRule(scene, browser, partitionKey !== null);
-  if (unsent !== null) return { stored: true, sent: false, rule: unsent.rule, partitionKey, why: unsent.why };
-  return { stored: true, sent: true, rule: stored.rule, partitionKey, why: storedWhy(scene, stored.rule) };
+  const { stored, sent, rule, partitioned } = cookieOutcome(scene, browser);
+  if (!stored) return dropped(rule, droppedWhy(scene, browser, rule));
+  const partitionKey = partitioned ? scene.pageSite : null;
+  return { stored, sent, rule, partitionKey, why: sent ? storedWhy(scene, rule) : unsentWhy(scene, browser, rule) };
 }
 
-type StoreOutcome = { drop: true; rule: CookieRule; why: string } | { drop: false; rule: "first-party" | "partitioned" | "third-party-partitioned" };
-
-/** RFC 6265bis §5.7, in its order, with the browser's own choices where the table says they differ. */
-function storeRule(scene: Scene, browser: CookieBehaviours): StoreOutcome {
+/** Why the browser refuses to store the cookie (RFC 6265bis §5.7). */
+function droppedWhy(scene: Scene, browser: CookieBehaviours, rule: CookieRule): string {
   const { cookie, responseUrl } = scene;
   const host = responseUrl.hostname;
-  const name = cookie.name;
-  const drop = (rule: CookieRule, why: string): StoreOutcome => ({ drop: true, rule, why });
-  const secureUrl = isSecureCookieUrl(responseUrl, browser.loopbackHttpIsSecure);
-  if (cookie.secure && !secureUrl) {
-    return drop("secure-from-insecure-url", `${q(name)} is Secure but was set over ${responseUrl.protocol}//${host}, which this browser does not count as secure.`);
-  }
-  if (cookie.domain !== null) {
-    // A public-suffix Domain is allowed only when it is the host itself (then host-only).
-    if (cookie.domain !== host && isPublicSuffix(cookie.domain)) {
-      return drop("domain-public-suffix", `Domain=${cookie.domain} is a public suffix: no site may set cookies for all of it.`);
+  const name = q(cookie.name);
+  switch (rule) {
+    case "secure-from-insecure-url":
+      return `${name} is Secure but was set over ${responseUrl.protocol}//${host}, which this browser does not count as secure.`;
+    case "domain-public-suffix":
+      return `Domain=${cookie.domain} is a public suffix: no site may set cookies for all of it.`;
+    case "domain-not-covering-host":
+      return `Domain=${cookie.domain} does not cover the host that set it (${host}).`;
+    case "secure-prefix":
+      return `${name} has the __Secure- prefix but no Secure attribute.`;
+    case "host-prefix": {
+      const missing = [!cookie.secure ? "it lacks Secure" : "", cookie.domain !== null ? `it has Domain=${cookie.domain}` : "", cookie.path !== "/" ? "its Path is not /" : ""].filter(Boolean);
+      return `${name} has the __Host- prefix but ${missing.join(", ")} (it needs Secure, Path=/ and no Domain).`;
     }
-    if (!domainMatches(host, cookie.domain)) {
-      return drop("domain-not-covering-host", `Domain=${cookie.domain} does not cover the host that set it (${host}).`);
+    case "samesite-none-without-secure":
+      return `${name} has SameSite=None without Secure, which this browser refuses.`;
+    case "partitioned-without-secure":
+      return `${name} is Partitioned without Secure, which this browser refuses.`;
+    case "expired":
+      return `${name} is already expired (Max-Age 0 or less, or Expires in the past): it deletes the cookie instead of setting it.`;
+    case "third-party-blocked": {
+      const api = siteOf(responseUrl) ?? responseUrl.host;
+      const unless = browser.thirdParty === "partitioned-only" ? "third-party cookies unless they are Partitioned" : "every third-party cookie, Partitioned or not";
+      return `${name} is a third-party cookie here (${api} inside a page on ${scene.pageSite}) and this browser blocks ${unless}.`;
     }
-  }
-  // Cookie prefixes, matched case-insensitively. See RFC 6265bis §4.1.3 and §5.7.
-  const lower = name.toLowerCase();
-  if (lower.startsWith("__secure-") && !cookie.secure) {
-    return drop("secure-prefix", `${q(name)} has the __Secure- prefix but no Secure attribute.`);
-  }
-  if (lower.startsWith("__host-") && (!cookie.secure || cookie.domain !== null || cookie.path !== "/")) {
-    const missing = [!cookie.secure ? "it lacks Secure" : "", cookie.domain !== null ? `it has Domain=${cookie.domain}` : "", cookie.path !== "/" ? "its Path is not /" : ""].filter(Boolean);
-    return drop("host-prefix", `${q(name)} has the __Host- prefix but ${missing.join(", ")} (it needs Secure, Path=/ and no Domain).`);
-  }
-  if (cookie.sameSite === "None" && browser.noneRequiresSecure && !cookie.secure) {
-    return drop("samesite-none-without-secure", `${q(name)} has SameSite=None without Secure, which this browser refuses.`);
-  }
-  if (cookie.partitioned && browser.partitionedRequiresSecure && !cookie.secure) {
-    return drop("partitioned-without-secure", `${q(name)} is Partitioned without Secure, which this browser refuses.`);
-  }
-  if (cookie.expiresAt !== null && cookie.expiresAt <= scene.now) {
-    return drop("expired", `${q(name)} is already expired (Max-Age 0 or less, or Expires in the past): it deletes the cookie instead of setting it.`);
-  }
-  if (scene.setFrom !== "cross-site") return { drop: false, rule: "first-party" };
-  const sameSite = sameSiteRule(scene, browser, "set");
-  if (sameSite !== null) return { drop: true, ...sameSite };
-  return thirdPartyStore(scene, browser);
-}
-
-function thirdPartyStore(scene: Scene, browser: CookieBehaviours): StoreOutcome {
-  const name = q(scene.cookie.name);
-  const api = siteOf(scene.responseUrl) ?? scene.responseUrl.host;
-  switch (browser.thirdParty) {
-    case "partition-all":
-      return { drop: false, rule: "third-party-partitioned" };
-    case "partitioned-only":
-      if (scene.cookie.partitioned) return { drop: false, rule: "partitioned" };
-      return {
-        drop: true,
-        rule: "third-party-blocked",
-        why: `${name} is a third-party cookie here (${api} inside a page on ${scene.pageSite}) and this browser blocks third-party cookies unless they are Partitioned.`,
-      };
-    case "block-all":
-      return {
-        drop: true,
-        rule: "third-party-blocked",
-        why: `${name} is a third-party cookie here (${api} inside a page on ${scene.pageSite}) and this browser blocks every third-party cookie, Partitioned or not.`,
-      };
+    default:
+      return sameSiteWhy(scene, browser, "set");
   }
 }
 
-/** SameSite: Strict and Lax (and Chromium's missing-as-Lax) cookies never cross sites on a fetch. See RFC 6265bis §5.6.7, §5.7. */
-function sameSiteRule(scene: Scene, browser: CookieBehaviours, when: "set" | "send"): { rule: CookieRule; why: string } | null {
+/** Why the browser keeps the cookie but does not send it on the next request (RFC 6265bis §5.8.3). */
+function unsentWhy(scene: Scene, browser: CookieBehaviours, rule: CookieRule): string {
+  const { cookie, requestUrl, responseUrl } = scene;
+  const host = requestUrl.hostname;
+  const name = q(cookie.name);
+  switch (rule) {
+    case "host-not-matching": {
+      const scope = cookie.domain === null ? `only to ${responseUrl.hostname} (no Domain)` : `to ${cookie.domain} and its subdomains`;
+      return `${name} belongs ${scope}, not to ${host}.`;
+    }
+    case "path-not-matching":
+      return `${name} has Path=${scene.path}, which does not cover ${requestUrl.pathname}.`;
+    case "secure-to-insecure-url":
+      return `${name} is Secure and ${requestUrl.protocol}//${requestUrl.host} is not a secure URL.`;
+    case "third-party-blocked":
+      return `${name} was stored as a first-party cookie, and this browser does not send it on a fetch from ${scene.pageSite}, a third-party context.`;
+    default:
+      return sameSiteWhy(scene, browser, "send");
+  }
+}
+
+/** Why a SameSite rule keeps the cookie from crossing sites. See RFC 6265bis §5.6.7, §5.7. */
+function sameSiteWhy(scene: Scene, browser: CookieBehaviours, when: "set" | "send"): string {
   const { cookie } = scene;
   const effective = cookie.sameSite === "Default" ? browser.missingSameSite : cookie.sameSite;
-  if (effective === "None") return null;
   const url = when === "set" ? scene.responseUrl : scene.requestUrl;
   const where = `${siteOf(url) ?? url.host} is cross-site to the page's site ${scene.pageSite}`;
   const verb = when === "set" ? "stored from" : "sent on";
   if (cookie.sameSite === "Default") {
-    return { rule: "samesite-lax-by-default", why: `${q(cookie.name)} has no SameSite, which this browser treats as Lax, and a Lax cookie is not ${verb} a cross-site fetch (${where}).` };
+    return `${q(cookie.name)} has no SameSite, which this browser treats as Lax, and a Lax cookie is not ${verb} a cross-site fetch (${where}).`;
   }
-  return {
-    rule: effective === "Strict" ? "samesite-strict-cross-site" : "samesite-lax-cross-site",
-    why: `${q(cookie.name)} is SameSite=${effective}, so it is not ${verb} a cross-site fetch (${where}).`,
-  };
-}
-
-/** RFC 6265bis §5.8.3: the cookie must match the next request's host, path and scheme, then its site rules. */
-function sendRule(scene: Scene, browser: CookieBehaviours, partitioned: boolean): { rule: CookieRule; why: string } | null {
-  const { cookie, requestUrl, responseUrl } = scene;
-  const host = requestUrl.hostname;
-  const name = q(cookie.name);
-  const scoped = cookie.domain === null ? host === responseUrl.hostname : domainMatches(host, cookie.domain);
-  if (!scoped) {
-    const scope = cookie.domain === null ? `only to ${responseUrl.hostname} (no Domain)` : `to ${cookie.domain} and its subdomains`;
-    return { rule: "host-not-matching", why: `${name} belongs ${scope}, not to ${host}.` };
-  }
-  if (!pathMatches(requestUrl.pathname, scene.path)) {
-    return { rule: "path-not-matching", why: `${name} has Path=${scene.path}, which does not cover ${requestUrl.pathname}.` };
-  }
-  if (cookie.secure && !isSecureCookieUrl(requestUrl, browser.loopbackHttpIsSecure)) {
-    return { rule: "secure-to-insecure-url", why: `${name} is Secure and ${requestUrl.protocol}//${requestUrl.host} is not a secure URL.` };
-  }
-  if (scene.sentTo !== "cross-site") {
-    // A cookie stored in a partition comes back only in that partition's (cross-site) context.
-    return null;
-  }
-  const sameSite = sameSiteRule(scene, browser, "send");
-  if (sameSite !== null) return sameSite;
-  if (partitioned) return null;
-  if (browser.thirdParty === "partitioned-only" && cookie.partitioned) return null;
-  return {
-    rule: "third-party-blocked",
-    why: `${name} was stored as a first-party cookie, and this browser does not send it on a fetch from ${scene.pageSite}, a third-party context.`,
-  };
+  return `${q(cookie.name)} is SameSite=${effective}, so it is not ${verb} a cross-site fetch (${where}).`;
 }
 
 function storedWhy(scene: Scene, rule: CookieRule): string {
@@ -259,19 +180,6 @@ function storedWhy(scene: Scene, rule: CookieRule): string {
 
 function dropped(rule: CookieRule, why: string): BrowserCookieVerdict {
   return { stored: false, sent: false, rule, partitionKey: null, why };
-}
-
-/** RFC 6265bis §5.1.3 "Domain Matching": equal, or a subdomain of a host name (never of an IP). */
-export function domainMatches(host: string, domain: string): boolean {
-  if (host === domain) return true;
-  return !isIpHost(host) && host.endsWith(`.${domain}`);
-}
-
-/** RFC 6265bis §5.1.4 "Paths and Path-Match". */
-export function pathMatches(requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true;
-  if (!requestPath.startsWith(cookiePath)) return false;
-  return cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length) === "/";
 }
 
 /** RFC 6265bis §5.1.4: the directory of the response URL's path. */

@@ -1,6 +1,7 @@
 // Parsing one `Set-Cookie` header value as a browser does. Never throws: a value a browser ignores
 // is a result with the reason. See RFC 6265bis §5.6 "The Set-Cookie Header Field" (parsing steps).
 import { parseCookieDate } from "./cookie-date.ts";
+import { cookieDomain, MAX_COOKIE_AGE_MS, maxAgeExpiry } from "./rules.ts";
 
 /** The `SameSite` attribute as written; `"Default"` when absent or not one of the three values. */
 export type SameSiteValue = "Strict" | "Lax" | "None" | "Default";
@@ -34,8 +35,6 @@ export const MAX_NAME_VALUE_LENGTH = 4096;
 export const MAX_ATTRIBUTE_VALUE_LENGTH = 1024;
 /** Attributes examined; a longer list is someone stuffing the header, and the rest is skipped. */
 const MAX_ATTRIBUTES = 64;
-/** The earliest representable time: what `Max-Age=0` and negative values set. */
-const EARLIEST = -8.64e15;
 
 // %x00-08 / %x0A-1F / %x7F: control characters other than HTAB. See RFC 6265bis §5.6.
 const CONTROL = /[\x00-\x08\x0A-\x1F\x7F]/;
@@ -107,14 +106,13 @@ export function parseSetCookie(header: unknown, now: number): ParsedSetCookie {
           ignored.push(`Max-Age=${clip(attrValue)} (not a whole number)`);
           break;
         }
-        const seconds = Number(attrValue);
-        maxAge = seconds <= 0 ? EARLIEST : now + Math.min(seconds, 400 * 86_400) * 1000;
+        maxAge = maxAgeExpiry(Number(attrValue), now);
         break;
       }
       case "domain":
         // §5.6.3: an empty Domain is ignored; a leading dot is dropped.
         if (attrValue === "") ignored.push("Domain (empty)");
-        else domain = (attrValue.startsWith(".") ? attrValue.slice(1) : attrValue).toLowerCase();
+        else domain = cookieDomain(attrValue);
         break;
       case "path":
         path = attrValue.startsWith("/") ? attrValue : null;
@@ -139,7 +137,7 @@ export function parseSetCookie(header: unknown, now: number): ParsedSetCookie {
     }
   }
   // Max-Age wins over Expires, whatever their order. Expiry is capped at 400 days (§5.6.1, §5.6.2).
-  const expiresAt = maxAge ?? (expires === null ? null : Math.min(expires, now + 400 * 86_400 * 1000));
+  const expiresAt = maxAge ?? (expires === null ? null : Math.min(expires, now + MAX_COOKIE_AGE_MS));
   return {
     ok: true,
     cookie: { name, value, domain, path, expiresAt, secure, httpOnly, sameSite, partitioned, ignoredAttributes: ignored },

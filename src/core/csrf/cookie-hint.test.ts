@@ -1,7 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
+import { COOKIE_BEHAVIOURS, COOKIE_BROWSERS } from "../cookies/browsers.ts";
 import { predictCookie } from "../cookies/predict.ts";
+import { cookieOutcome } from "../cookies/rules.ts";
+import { siteRelation } from "../cookies/site.ts";
 import { createCorsPolicy } from "../cors/policy.ts";
 import { requestViewFromRecord } from "../request.ts";
+import { cookieFacts, serializeCookie, type CookieAttributes } from "./cookie.ts";
 import type { CsrfCookieOptions } from "./options.ts";
 import { createCsrfPolicy } from "./policy.ts";
 
@@ -60,5 +65,36 @@ describe("CSRF cookie options that can never work", () => {
     expect(setCookie).toMatch(/; SameSite=None; Secure; Partitioned$/);
     const p = predictCookie(setCookie, { pageOrigin: "https://app.site-b.test", responseUrl: "https://api.site-a.test/api/csrf" });
     expect([p.browsers.chromium.rule, p.browsers.firefox.rule, p.browsers.safari.rule]).toEqual(["partitioned", "third-party-partitioned", "third-party-blocked"]);
+  });
+});
+
+describe("the hint's cookie rules", () => {
+  it("are the cookie model's verdicts on the Set-Cookie header the guard writes", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const attributes = fc.record<CookieAttributes>({
+      name: fc.constantFrom("csrftoken", "__Host-csrf", "__Secure-csrf", "__secure-x"),
+      path: fc.constantFrom("/", "/api", "/api/", "/other"),
+      domain: fc.constantFrom(undefined, "site-a.test", ".Site-A.test", "api.site-a.test", "test", "site-b.test", "github.io"),
+      secure: fc.boolean(),
+      sameSite: fc.constantFrom("Lax", "Strict", "None", false),
+      httpOnly: fc.boolean(),
+      maxAgeSeconds: fc.constantFrom(null, 0, 1, 31_449_600, 10 ** 12),
+      partitioned: fc.boolean(),
+    });
+    const page = fc.constantFrom("https://app.site-a.test", "https://app.site-b.test", "http://localhost:5173", "http://127.0.0.1:5173", "https://x.github.io");
+    const api = fc.constantFrom("https://api.site-a.test/api/things", "http://127.0.0.1:8000/api/x", "http://api.site-a.test/api", "https://y.github.io/");
+    fc.assert(
+      fc.property(attributes, page, api, (cookie, pageOrigin, apiUrl) => {
+        const prediction = predictCookie(serializeCookie(cookie, "x"), { pageOrigin, responseUrl: apiUrl, now });
+        const url = new URL(apiUrl);
+        const relation = siteRelation(pageOrigin, url);
+        const scene = { cookie: cookieFacts(cookie, now), path: cookie.path, responseUrl: url, requestUrl: url, setFrom: relation, sentTo: relation, now };
+        for (const browser of COOKIE_BROWSERS) {
+          const { stored, sent, rule } = prediction.browsers[browser];
+          expect(cookieOutcome(scene, COOKIE_BEHAVIOURS[browser])).toMatchObject({ stored, sent, rule });
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,10 +1,11 @@
 // The debug hint for a request that arrived without the CSRF cookie: is the page cross-site to the
 // API, and which cookie rule drops the cookie there, per browser. Debug mode only (it parses URLs).
-import { COOKIE_BROWSERS } from "../cookies/browsers.ts";
-import { predictCookie } from "../cookies/predict.ts";
-import { siteOf, siteRelation } from "../cookies/site.ts";
+// The rules come from ../cookies/rules.ts, fed the attributes the guard writes: no Set-Cookie parsing.
+import { COOKIE_BEHAVIOURS, COOKIE_BROWSERS } from "../cookies/browsers.ts";
+import { cookieOutcome } from "../cookies/rules.ts";
+import { siteOf, siteRelation, toUrl } from "../cookies/site.ts";
 import type { CompiledCsrf } from "./compile.ts";
-import { serializeCookie } from "./cookie.ts";
+import { cookieFacts } from "./cookie.ts";
 import { ownOrigin, type CsrfRequest } from "./request.ts";
 
 const NAMES = { chromium: "Chromium", firefox: "Firefox", safari: "Safari" } as const;
@@ -23,8 +24,16 @@ export function missingCookieHint(compiled: CompiledCsrf, request: CsrfRequest):
   if (relation !== "cross-site") {
     return ` Cookies: the page at ${origin} is ${relation} with this API, so SameSite does not drop "${name}"; check that the page fetched a token first (the token endpoint sets the cookie) and that cookie.path and cookie.domain cover ${request.path}.`;
   }
-  const prediction = predictCookie(serializeCookie(compiled.cookie, "x"), { pageOrigin: origin, responseUrl: apiUrl });
-  const dropped = COOKIE_BROWSERS.filter((b) => !prediction.browsers[b].sent).map((b) => `${NAMES[b]} (${prediction.browsers[b].rule})`);
+  const url = toUrl(apiUrl);
+  const now = Date.now();
+  const dropped: string[] = [];
+  for (const browser of COOKIE_BROWSERS) {
+    const outcome =
+      url === null
+        ? { sent: false, rule: "malformed" }
+        : cookieOutcome({ cookie: cookieFacts(compiled.cookie, now), path: compiled.cookie.path, responseUrl: url, requestUrl: url, setFrom: relation, sentTo: relation, now }, COOKIE_BEHAVIOURS[browser]);
+    if (!outcome.sent) dropped.push(`${NAMES[browser]} (${outcome.rule})`);
+  }
   const sites = `${siteOf(origin) ?? origin} vs ${siteOf(apiUrl) ?? own}`;
   return dropped.length === 0
     ? ` Cookies: the page at ${origin} is cross-site to this API (${sites}); browsers can keep "${name}" as configured, so check that the page fetched a token first with credentials: "include".`

@@ -1,4 +1,5 @@
 // The CSRF cookie: reading it from `Cookie` (RFC 6265 §5.4) and writing `Set-Cookie` (RFC 6265 §4.1).
+import { cookieDomain, maxAgeExpiry, type CookieFacts } from "../cookies/rules.ts";
 
 /**
  * The most same-named cookies read. A sibling subdomain can plant several ahead of ours (a longer
@@ -49,4 +50,20 @@ export function serializeCookie(attributes: CookieAttributes, value: string): st
   if (attributes.httpOnly) cookie += "; HttpOnly";
   if (attributes.partitioned === true) cookie += "; Partitioned";
   return cookie;
+}
+
+/**
+ * The cookie `serializeCookie` writes, as a browser stores it (what `parseSetCookie` reads from the
+ * header, without parsing it): the facts the cookie rules decide on.
+ */
+export function cookieFacts(attributes: CookieAttributes, now: number): CookieFacts {
+  return {
+    name: attributes.name,
+    domain: attributes.domain === undefined ? null : cookieDomain(attributes.domain),
+    path: attributes.path,
+    expiresAt: attributes.maxAgeSeconds === null ? null : maxAgeExpiry(attributes.maxAgeSeconds, now),
+    secure: attributes.secure,
+    sameSite: attributes.sameSite === false ? "Default" : attributes.sameSite,
+    partitioned: attributes.partitioned === true,
+  };
 }
