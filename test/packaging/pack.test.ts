@@ -7,8 +7,10 @@
  * repository's node_modules, nothing is downloaded). That project type-checks the checks in
  * `./.consumer/` with the repository's TypeScript (strict, `module: nodenext`), then runs one per
  * exported subpath with plain `node`; each imports only public subpaths, starts a server on
- * 127.0.0.1 and checks a browser's preflight and actual request. The README's framework recipes
- * are type-checked the same way, so the documented code cannot drift from the published types.
+ * 127.0.0.1 and checks a browser's preflight and actual request. Every ```ts and ```js recipe of the
+ * README is type-checked the same way (see ./recipes.ts for the hidden-context and skip comments),
+ * and an error in one fails with the README line it is on, so the documented code cannot drift from
+ * the published types.
  *
  * `./.consumer/` is a dot-folder so that the repository's own `tsc -p tsconfig.json` (whose
  * `include` wildcards skip dot-folders) never tries to resolve `crossgate/...` against a build.
@@ -19,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diagnosticsInMarkdown, extractRecipes, recipeModulePath, type Recipe, type SkippedRecipe } from "./recipes.ts";
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, "../..");
@@ -28,6 +31,9 @@ const tsc = join(repo, "node_modules/typescript/bin/tsc");
 const HOSTS = ["@hono/node-server"];
 /** A check that starts with this directive is type-checked as a browser project (lib DOM); the others as a Node-only project. */
 const DOM_DIRECTIVE = '/// <reference lib="dom" />';
+/** The Markdown files whose ```ts and ```js recipes are type-checked against the packed types. */
+const DOCUMENTED = ["README.md"];
+const RECIPE_PROJECTS = ["nodenext", "bundler"] as const;
 
 interface ExportTarget {
   readonly types?: string;
@@ -142,7 +148,10 @@ let packed: readonly string[] = [];
 let packedManifest: Manifest;
 const timings: Record<string, number> = {};
 /** The check files type-checked as each kind of project. */
-const projects: Record<"node" | "dom" | "readme", string[]> = { node: [], dom: [], readme: [] };
+const projects: Record<"node" | "dom", string[]> = { node: [], dom: [] };
+/** The documentation's recipes, and the blocks a `typecheck: skip` comment leaves out. */
+const recipes: Recipe[] = [];
+const skippedRecipes: SkippedRecipe[] = [];
 
 /** Stand-ins for the runtimes the README's Fetch recipes run on; only their `serve` shapes matter. */
 const RUNTIME_GLOBALS = `declare const Bun: { serve(options: { hostname?: string; port?: number; fetch(request: Request): Response | Promise<Response> }): unknown };
@@ -152,19 +161,57 @@ declare const Deno: {
 };
 `;
 
-/**
- * The TypeScript recipes of the README's "Frameworks" section, one module per recipe: a block
- * without an import continues the block before it (it uses what that one declared).
- */
-function readmeRecipes(): string[] {
-  const readme = readFileSync(join(repo, "README.md"), "utf8");
-  const section = /^## Frameworks\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
-  const modules: string[] = [];
-  for (const [, code] of section.matchAll(/^```ts\n([\s\S]*?)^```/gm)) {
-    if (/^import /m.test(code!) || modules.length === 0) modules.push(code!);
-    else modules[modules.length - 1] += `\n${code!}`;
+/** Symlinks a package (and its `@types/` package, when there is one) from this repository's node_modules into the consumer project. */
+function linkPackage(name: string): void {
+  for (const linked of [name, `@types/${name.replace(/^@([^/]+)\//, "$1__")}`]) {
+    const target = join(repo, "node_modules", linked);
+    const link = join(app, "node_modules", linked);
+    if (!existsSync(target) || existsSync(link)) continue;
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(target, link, "dir");
   }
-  return modules;
+}
+
+/**
+ * Writes each recipe of the documentation as a module under `recipes/<id>/`, links the packages the
+ * recipes import, and writes one tsconfig per module resolution. crossgate's own declarations are
+ * checked (skipLibCheck off) by the node and dom projects, so these skip them: every diagnostic they
+ * report is a recipe's.
+ */
+function writeRecipes(): void {
+  for (const file of DOCUMENTED) {
+    const found = extractRecipes(readFileSync(join(repo, file), "utf8"), file);
+    recipes.push(...found.recipes);
+    skippedRecipes.push(...found.skipped);
+  }
+  mkdirSync(join(app, "recipes"));
+  writeFileSync(join(app, "recipes/runtimes.d.ts"), RUNTIME_GLOBALS);
+  for (const recipe of recipes) {
+    const path = recipeModulePath(recipe);
+    mkdirSync(join(app, dirname(path)), { recursive: true });
+    writeFileSync(join(app, path), recipe.code);
+    for (const [sibling, text] of Object.entries(recipe.files)) {
+      mkdirSync(dirname(join(app, dirname(path), sibling)), { recursive: true });
+      writeFileSync(join(app, dirname(path), sibling), text);
+    }
+    for (const specifier of specifiersIn(recipe.code)) {
+      const name = packageOf(specifier);
+      if (name !== undefined && name !== packedManifest.name) linkPackage(name);
+    }
+  }
+  for (const resolution of RECIPE_PROJECTS) {
+    const files = ["recipes/runtimes.d.ts", ...recipes.filter((recipe) => recipe.resolution === resolution).map(recipeModulePath)];
+    const modules = resolution === "bundler" ? { module: "preserve", moduleResolution: "bundler" } : {};
+    writeFileSync(
+      join(app, `tsconfig.recipes-${resolution}.json`),
+      JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { rootDir: "recipes", noEmit: true, skipLibCheck: true, allowJs: true, checkJs: true, ...modules },
+        files,
+        include: [],
+      }),
+    );
+  }
 }
 
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -218,11 +265,7 @@ beforeAll(async () => {
   projects.node = checks.filter((name) => !inBrowser(name)).map((name) => `src/${name}`);
   projects.dom = checks.filter(inBrowser).map((name) => `src/${name}`);
   writeFileSync(join(app, "tsconfig.node.json"), JSON.stringify({ extends: "./tsconfig.json", files: projects.node, include: [] }));
-  mkdirSync(join(app, "readme"));
-  writeFileSync(join(app, "readme/runtimes.d.ts"), RUNTIME_GLOBALS);
-  readmeRecipes().forEach((code, index) => writeFileSync(join(app, `readme/recipe-${index}.ts`), code));
-  projects.readme = ["readme/runtimes.d.ts", ...readmeRecipes().map((_, index) => `readme/recipe-${index}.ts`)];
-  writeFileSync(join(app, "tsconfig.readme.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { rootDir: "readme", noEmit: true }, files: projects.readme, include: [] }));
+  writeRecipes();
   writeFileSync(join(app, "tsconfig.dom.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { lib: ["ES2023", "DOM", "DOM.Iterable"] }, files: projects.dom, include: [] }));
   writeFileSync(
     join(app, "tsconfig.json"),
@@ -351,12 +394,13 @@ describe("a project that installs the tarball", () => {
     expect(checks).toEqual(codeExports.map(checkFileFor).sort());
   });
 
-  it("finds the README's framework recipes to type-check", () => {
-    expect(projects.readme.length, "README.md has a Frameworks section with ts blocks").toBeGreaterThan(4);
+  it("finds the documentation's recipes: every ```ts and ```js block is checked or skipped with a reason", () => {
+    expect(recipes.filter((recipe) => recipe.file === "README.md").length, "README.md's ts blocks").toBeGreaterThan(10);
+    for (const skipped of skippedRecipes) expect(skipped.reason, `${skipped.file}:${skipped.line} is skipped`).toMatch(/\w{3,}/);
   });
 
   // The type-checks and the runs are independent processes: run them side by side.
-  it.concurrent.for(["node", "dom", "readme"] as const)(
+  it.concurrent.for(["node", "dom"] as const)(
     "type-checks against the packed types as a %s project (tsc --noEmit, strict, module nodenext, skipLibCheck off)",
     { timeout: 60_000 },
     async (project, { expect }) => {
@@ -365,6 +409,14 @@ describe("a project that installs the tarball", () => {
       expect(ownDiagnostics(checked.output)).toEqual([]);
     },
   );
+
+  it.concurrent(`type-checks every recipe of ${DOCUMENTED.join(", ")} against the packed types (errors name the Markdown line)`, { timeout: 60_000 }, async ({ expect }) => {
+    const checked = await timed("tsc --noEmit (recipes)", () =>
+      Promise.all(RECIPE_PROJECTS.map((resolution) => typescript(["-p", `tsconfig.recipes-${resolution}.json`, "--noEmit"], app))),
+    );
+    expect(checked.flatMap(({ output }) => diagnosticsInMarkdown(output, recipes))).toEqual([]);
+    for (const { ok, output } of checked) expect(ok, output).toBe(true);
+  });
 
   it.concurrent.for(codeExports)("runs the check for %s: a server on 127.0.0.1 answers a preflight and an actual request", { timeout: 40_000 }, async (subpath, { expect }) => {
     const file = join(app, "out", checkFileFor(subpath).replace(/\.ts$/, ".js"));
