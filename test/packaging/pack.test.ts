@@ -32,7 +32,7 @@ const HOSTS = ["@hono/node-server"];
 /** A check that starts with this directive is type-checked as a browser project (lib DOM); the others as a Node-only project. */
 const DOM_DIRECTIVE = '/// <reference lib="dom" />';
 /** The Markdown files whose ```ts and ```js recipes are type-checked against the packed types. */
-const DOCUMENTED = ["README.md"];
+const DOCUMENTED = ["README.md", ...readdirSync(join(repo, "docs")).filter((name) => name.endsWith(".md")).sort().map((name) => `docs/${name}`)];
 const RECIPE_PROJECTS = ["nodenext", "bundler"] as const;
 
 interface ExportTarget {
@@ -173,7 +173,7 @@ function linkPackage(name: string): void {
 }
 
 /**
- * Writes each recipe of the documentation as a module under `recipes/<id>/`, links the packages the
+ * Writes each recipe of the documentation as a module under `recipes/<id>/src/`, links the packages the
  * recipes import, and writes one tsconfig per module resolution. crossgate's own declarations are
  * checked (skipLibCheck off) by the node and dom projects, so these skip them: every diagnostic they
  * report is a recipe's.
@@ -191,8 +191,8 @@ function writeRecipes(): void {
     mkdirSync(join(app, dirname(path)), { recursive: true });
     writeFileSync(join(app, path), recipe.code);
     for (const [sibling, text] of Object.entries(recipe.files)) {
-      mkdirSync(dirname(join(app, dirname(path), sibling)), { recursive: true });
-      writeFileSync(join(app, dirname(path), sibling), text);
+      mkdirSync(dirname(join(app, "recipes", recipe.id, sibling)), { recursive: true });
+      writeFileSync(join(app, "recipes", recipe.id, sibling), text);
     }
     for (const specifier of specifiersIn(recipe.code)) {
       const name = packageOf(specifier);
@@ -206,7 +206,8 @@ function writeRecipes(): void {
       join(app, `tsconfig.recipes-${resolution}.json`),
       JSON.stringify({
         extends: "./tsconfig.json",
-        compilerOptions: { rootDir: "recipes", noEmit: true, skipLibCheck: true, allowJs: true, checkJs: true, ...modules },
+        // NestJS recipes use Nest's decorators, which need `experimentalDecorators` as in every Nest project.
+        compilerOptions: { rootDir: "recipes", noEmit: true, skipLibCheck: true, allowJs: true, checkJs: true, experimentalDecorators: true, ...modules },
         files,
         include: [],
       }),

@@ -27,13 +27,14 @@ const page = [
   "```ts", //                                                   21
   "cors(options): Middleware", //                               22
   "```", //                                                     23
-  "<!-- typecheck: file app.module.ts", //                      24
-  "export class AppModule {}", //                               25
-  "-->", //                                                     26
-  "```js", //                                                   27
-  'import { AppModule } from "./app.module.js";', //            28
-  'import { NextResponse } from "next/server";', //             29
-  "```", //                                                     30
+  "<!-- typecheck: bundler -->", //                             24
+  "<!-- typecheck: file app.module.ts", //                      25
+  "export class AppModule {}", //                               26
+  "-->", //                                                     27
+  "```js", //                                                   28
+  'import { AppModule } from "./app.module.js";', //            29
+  'import { NextResponse } from "next/server";', //             30
+  "```", //                                                     31
 ].join("\n");
 
 describe("extractRecipes", () => {
@@ -43,7 +44,7 @@ describe("extractRecipes", () => {
     expect(recipes.map((recipe) => [recipe.id, recipe.line, recipe.language])).toEqual([
       ["docs-guide-5", 5, "ts"],
       ["docs-guide-17", 17, "ts"],
-      ["docs-guide-27", 27, "js"],
+      ["docs-guide-28", 28, "js"],
     ]);
     expect(recipes[0]!.code).toBe('import { cors } from "crossgate/node";\nconst withCors = cors({ origins: ["https://a.example"] });\nwithCors;\nexport {};\n');
   });
@@ -54,11 +55,12 @@ describe("extractRecipes", () => {
     expect(recipe.origins.map((origin) => origin.line)).toEqual([14, 18, 17]);
   });
 
-  it("records skips with their reason, writes `file` modules beside the recipe, and resolves Next.js imports as a bundler does", () => {
+  it("records skips with their reason, writes `file` modules beside the recipe, and resolves as a bundler does when told", () => {
     expect(skipped).toEqual([{ file: "docs/guide.md", line: 21, reason: "a signature synopsis, not code" }]);
-    expect(recipes[2]!.files).toEqual({ "app.module.ts": "export class AppModule {}\n" });
+    expect(recipes[2]!.files).toEqual({ "src/app.module.ts": "export class AppModule {}\n" });
     expect(recipes.map((recipe) => recipe.resolution)).toEqual(["nodenext", "nodenext", "bundler"]);
-    expect(recipeModulePath(recipes[2]!)).toBe("recipes/docs-guide-27/recipe.js");
+    expect(recipeModulePath(recipes[2]!)).toBe("recipes/docs-guide-28/src/recipe.js");
+    expect(extractRecipes("<!-- typecheck: file ../lib/app.ts\nexport {};\n-->\n```ts\nx\n```", "a.md").recipes[0]!.files).toEqual({ "lib/app.ts": "export {};\n" });
   });
 
   it.each([
@@ -67,7 +69,7 @@ describe("extractRecipes", () => {
     ["a comment before a sh block", "<!-- typecheck: skip why -->\n```sh\nx\n```", "README.md:1: a typecheck comment is before a ```sh block"],
     ["an unclosed comment", "<!-- typecheck: context\ndeclare const a: 1;", "README.md:1: a typecheck comment is not closed"],
     ["`continues` on the first block", "<!-- typecheck: continues -->\n```ts\nx\n```", "README.md:2: `typecheck: continues` on the first checked block"],
-    ["a file outside the recipe", "<!-- typecheck: file ../x.ts\nexport {};\n-->\n```ts\nx\n```", "README.md:1: `typecheck: file` needs a relative path inside the recipe"],
+    ["a file outside the recipe", "<!-- typecheck: file ../../x.ts\nexport {};\n-->\n```ts\nx\n```", "README.md:1: `typecheck: file` needs a relative path at most one folder above the recipe"],
     ["a comment at the end", "```ts\nx\n```\n<!-- typecheck: continues -->\n", "README.md:4: a typecheck comment at the end of the file"],
   ])("refuses %s, naming the line", (_, markdown, message) => {
     expect(() => extractRecipes(markdown, "README.md")).toThrow(message);
@@ -78,9 +80,9 @@ describe("diagnosticsInMarkdown", () => {
   it("names the Markdown line of an error in a recipe, keeps other diagnostics as tsc wrote them", () => {
     const { recipes } = extractRecipes(page, "docs/guide.md");
     const output = [
-      "recipes/docs-guide-5/recipe.ts(2,24): error TS2353: Object literal may only specify known properties, and 'orgins' does not exist in type 'CorsOptions'.",
-      "recipes/docs-guide-17/recipe.ts(1,15): error TS2304: Cannot find name 'x'.",
-      "recipes/docs-guide-5/recipe.ts(3,1): error TS2304: Cannot find name 'withCors'.",
+      "recipes/docs-guide-5/src/recipe.ts(2,24): error TS2353: Object literal may only specify known properties, and 'orgins' does not exist in type 'CorsOptions'.",
+      "recipes/docs-guide-17/src/recipe.ts(1,15): error TS2304: Cannot find name 'x'.",
+      "recipes/docs-guide-5/src/recipe.ts(3,1): error TS2304: Cannot find name 'withCors'.",
       "error TS5023: Unknown compiler option 'bogus'.",
       "",
     ].join("\n");

@@ -11,13 +11,17 @@
  *     -->                                          hidden lines placed before the block
  *     <!-- typecheck: file app.module.ts
  *     export class AppModule {}
- *     -->                                          a module beside the recipe, for its relative imports
+ *     -->                                          a module for the recipe's relative imports (`../x.ts` too)
  *     <!-- typecheck: continues -->               the block goes on from the recipe before it
+ *     <!-- typecheck: bundler -->                 imports resolve as in a bundler or test runner
+ *                                                 (Next.js, Vite, jest: `moduleResolution: bundler`)
  *     <!-- typecheck: skip <reason> -->           not checked (the reason is required)
  *
- * A recipe that imports `next` is resolved as a Next.js project resolves it (`moduleResolution:
- * bundler`, so `next/server` needs no extension); every other one as Node does (`nodenext`).
+ * Without `bundler`, imports resolve as Node resolves them (`nodenext`): relative imports need
+ * their extension, and a package subpath must be exported.
  */
+
+import { posix } from "node:path";
 
 /** Where a line of a generated module comes from. */
 export interface SourceLine {
@@ -32,13 +36,13 @@ export interface Recipe {
   readonly file: string;
   readonly line: number;
   readonly language: "ts" | "js";
-  /** How its imports resolve: `bundler` for Next.js recipes, else `nodenext`. */
+  /** How its imports resolve: `bundler` with a `typecheck: bundler` comment, else `nodenext`. */
   readonly resolution: "nodenext" | "bundler";
   /** The module's text: hidden context, then the block(s), then `export {}` so it is a module. */
   readonly code: string;
   /** The source of each line of `code` (1-based line n is `origins[n - 1]`). */
   readonly origins: readonly SourceLine[];
-  /** Sibling modules from `file` directives: relative path → text. */
+  /** Modules beside the recipe from `file` directives: path in the recipe's folder (the recipe is `src/recipe.ts`) → text. */
   readonly files: Readonly<Record<string, string>>;
 }
 
@@ -50,13 +54,14 @@ export interface SkippedRecipe {
 
 const LANGUAGES: Readonly<Record<string, "ts" | "js">> = { ts: "ts", typescript: "ts", js: "js", javascript: "js" };
 const FENCE = /^```\s*([\w-]*)\s*$/;
-const DIRECTIVE = /^<!--\s*typecheck:\s*(context|file|continues|skip)\b(.*)$/;
+const DIRECTIVE = /^<!--\s*typecheck:\s*(context|file|continues|bundler|skip)\b(.*)$/;
 
 interface MutableRecipe {
   id: string;
   file: string;
   line: number;
   language: "ts" | "js";
+  resolution: "nodenext" | "bundler";
   lines: string[];
   origins: SourceLine[];
   files: Record<string, string>;
@@ -64,7 +69,7 @@ interface MutableRecipe {
 
 /** A `<!-- typecheck: … -->` comment, read from its first line to its `-->`. */
 interface Directive {
-  readonly kind: "context" | "file" | "continues" | "skip";
+  readonly kind: "context" | "file" | "continues" | "bundler" | "skip";
   readonly argument: string;
   readonly body: readonly { text: string; line: number }[];
   readonly line: number;
@@ -128,19 +133,23 @@ export function extractRecipes(markdown: string, file: string): { recipes: Recip
       if (previous.language !== language) fail(file, open, "`typecheck: continues` across languages");
       recipe = previous;
     } else {
-      recipe = { id: `${idBase}-${open}`, file, line: open, language, lines: [], origins: [], files: {} };
+      recipe = { id: `${idBase}-${open}`, file, line: open, language, resolution: "nodenext", lines: [], origins: [], files: {} };
       recipes.push(recipe);
     }
     for (const entry of directives) {
-      if (entry.kind === "context") {
+      if (entry.kind === "bundler") recipe.resolution = "bundler";
+      else if (entry.kind === "context") {
         if (entry.body.length === 0) fail(file, entry.line, "`typecheck: context` has no lines");
         for (const line of entry.body) {
           recipe.lines.push(line.text);
           recipe.origins.push({ file, line: line.line });
         }
       } else if (entry.kind === "file") {
-        const path = entry.argument;
-        if (!/^[\w.-]+(\/[\w.-]+)*$/.test(path) || path.split("/").includes("..")) fail(file, entry.line, `\`typecheck: file\` needs a relative path inside the recipe, not ${JSON.stringify(path)}`);
+        // Relative to the recipe's module, which sits one folder down, so `../src/app.ts` works too.
+        const path = posix.normalize(`src/${entry.argument}`);
+        if (!/^[\w.-]+(\/[\w.-]+)*$/.test(entry.argument.replaceAll("../", "")) || path.startsWith("../")) {
+          fail(file, entry.line, `\`typecheck: file\` needs a relative path at most one folder above the recipe, not ${JSON.stringify(entry.argument)}`);
+        }
         recipe.files[path] = `${entry.body.map((line) => line.text).join("\n")}\n`;
       }
     }
@@ -157,7 +166,7 @@ export function extractRecipes(markdown: string, file: string): { recipes: Recip
       file: recipe.file,
       line: recipe.line,
       language: recipe.language,
-      resolution: recipe.lines.some((line) => /^\s*(import|export)\b.*\bfrom\s+["']next(\/[^"']*)?["']/.test(line)) ? "bundler" : "nodenext",
+      resolution: recipe.resolution,
       code: `${recipe.lines.join("\n")}\nexport {};\n`,
       origins: [...recipe.origins, { file: recipe.file, line: recipe.line }],
       files: recipe.files,
@@ -168,7 +177,7 @@ export function extractRecipes(markdown: string, file: string): { recipes: Recip
 
 /** The generated path of a recipe's module inside the consumer project. */
 export function recipeModulePath(recipe: Recipe): string {
-  return `recipes/${recipe.id}/recipe.${recipe.language}`;
+  return `recipes/${recipe.id}/src/recipe.${recipe.language}`;
 }
 
 /**
