@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { FRAMEWORK_LABEL } from "./contenders.ts";
-import { percent, TARGETS, type Analysis } from "./analysis.ts";
+import { percent, signedUs, TARGETS, type Analysis, type Paired } from "./analysis.ts";
 import type { HttpRun } from "./http/run.ts";
 import type { SizeFigure } from "./size.ts";
 import { HTTP_FRAMEWORK_LABEL, HTTP_PEER_LABEL } from "./http/targets.ts";
@@ -169,37 +169,20 @@ export function toMarkdown(
       );
     }
     lines.push(`| **geometric mean of the lead** (scored scenarios) | | | | | **${times(framework.geomeanLead)}** | |`);
-    lines.push("", `10,000 exact origins ÷ one origin (crossgate, above no-op): ${times(framework.manyOriginsRatio)}.`, "");
+    const counted = analysis.instructions?.frameworks.find((item) => item.framework === framework.framework)?.manyOriginsRatio;
+    lines.push(
+      "",
+      `10,000 exact origins ÷ one origin (crossgate, above no-op): ${times(framework.manyOriginsRatio)} timed${
+        counted === undefined ? " (no instruction count for this framework)" : `, ${times(counted)} in instructions (counted by \`npm run bench:instructions\`, below, so noise cannot move it)`
+      }.`,
+      "",
+    );
   }
   lines.push("Scenarios:", "");
   for (const scenario of inProcess.scenarios) lines.push(`- **${scenario.title}** (\`${scenario.id}\`${scenario.scored ? "" : ", not scored"}): ${scenario.note}`);
   lines.push("");
 
-  if (http !== undefined && analysis.http !== undefined) {
-    lines.push("## Over HTTP: throughput", "");
-    lines.push(
-      `autocannon, ${http.options.connections} connections, ${http.options.seconds} s per run after a ${http.options.warmupSeconds} s warm-up per server and kind,`,
-      `${http.options.rounds} interleaved rounds (bare, crossgate and the peer back to back, order rotating). Servers on 127.0.0.1, ${http.pinned ? "pinned to core 0 with the client on core 1 (`taskset`)" : "not pinned (no `taskset`)"}.`,
-      "Allowed GET: `Origin: https://app.example.com`. Preflight: OPTIONS asking for PUT with `content-type,x-request-id`.",
-      "Overhead is the share of the bare handler's throughput lost, computed per round against that round's bare run, then the median",
-      "over rounds; the spread is the lowest and highest round (negative: faster than bare, i.e. noise). Where the spread is wider than",
-      "the overhead itself, the row says **noise > effect**: the figure cannot be told from zero on this machine.",
-      "",
-    );
-    lines.push(
-      "| framework | request | bare req/s | crossgate overhead (spread) | peer overhead (spread) | medians: bare / crossgate / peer |",
-      "|---|---|---|---|---|---|",
-    );
-    const spread = ([low, high]: readonly [number, number]) => `${percent(low)} … ${percent(high)}`;
-    for (const row of analysis.http) {
-      const medians = [row.bare, row.crossgate, row.peer].map((value) => `${(value / 1000).toFixed(1)}k`).join(" / ");
-      lines.push(
-        `| ${HTTP_FRAMEWORK_LABEL[row.framework]} | ${row.kind === "get" ? "GET" : "preflight"} | ${rps(row.bare)} | ${percent(row.crossgateOverhead)} (${spread(row.crossgateSpread)})${row.noiseExceedsEffect ? " **noise > effect**" : ""} | ${HTTP_PEER_LABEL[row.framework]} ${percent(row.peerOverhead)} (${spread(row.peerSpread)}) | ${medians} |`,
-      );
-    }
-    const failures = analysis.http.reduce((sum, row) => sum + row.failures, 0);
-    lines.push("", `Errors, timeouts and non-2xx answers over all runs: ${failures}.`, "");
-  }
+  if (http !== undefined && analysis.http !== undefined) lines.push(...httpSection(http, analysis.http));
 
   lines.push(findings.trim(), "");
   return lines.join("\n");
@@ -207,4 +190,77 @@ export function toMarkdown(
 
 export function readFindings(): string {
   return readFileSync(new URL("./findings.md", import.meta.url), "utf8");
+}
+
+const us = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? "–" : value.toFixed(2));
+const pairedUs = (value: Paired | undefined): string =>
+  value === undefined ? "–" : `${signedUs(value.median)} (${signedUs(value.spread[0])} … ${signedUs(value.spread[1])})${value.noiseExceedsEffect ? " **noise > effect**" : ""}`;
+
+function httpSection(http: HttpRun, rows: NonNullable<Analysis["http"]>): string[] {
+  const lines: string[] = [];
+  const shaped = rows.some((row) => row.cpuAboveBare["shaped"] !== undefined);
+  lines.push("## Over HTTP", "");
+  lines.push(
+    `autocannon, ${http.options.connections} connections, ${http.options.seconds} s per run after a ${http.options.warmupSeconds} s warm-up per server and kind,`,
+    `${http.options.rounds} interleaved rounds (every target of a framework back to back, order rotating). Servers on 127.0.0.1, ${http.pinned ? "pinned to core 0 with the client (one autocannon process, kept running between runs) on core 1 (`taskset`)" : "not pinned (no `taskset`)"}.`,
+    "Allowed GET: `Origin: https://app.example.com`. Preflight: OPTIONS asking for PUT with `content-type,x-request-id`.",
+    "Targets: **bare** is the framework's handler alone (a preflight gets an empty 204); **limit** is the hand-written middleware",
+    "of the in-process tables, sending exactly crossgate's headers from precomputed strings; **crossgate** and the framework's **peer**.",
+    "",
+    "### The server's cost: CPU time per request",
+    "",
+    "The server process's own CPU time (user + system, read by the server with `process.cpuUsage()` just before and after each",
+    "run) divided by the requests it received: the server's cost alone, whatever the client's speed. Each figure is the median over",
+    "the rounds; **above bare** and **crossgate above limit** are computed per round against the run just before or after it, then",
+    "the median, with the lowest and highest round. Where that spread is wider than the figure, the row says **noise > effect**.",
+    "**limit above bare** is what writing the CORS headers costs any library (Node serialises and sends them); **crossgate above",
+    "limit** is crossgate's own work, the figure the in-process tables predict.",
+    "",
+    "| framework | request | bytes per answer: bare / limit / crossgate / peer | server CPU µs per request: bare / limit / crossgate / peer | limit above bare | crossgate above bare | peer above bare | crossgate above limit |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  const label = (row: (typeof rows)[number]) => `${HTTP_FRAMEWORK_LABEL[row.framework]} | ${row.kind === "get" ? "GET" : "preflight"}`;
+  const four = (record: Readonly<Record<string, number>>, format: (value: number | undefined) => string) =>
+    ["bare", "limit", "crossgate", "peer"].map((target) => format(record[target])).join(" / ");
+  for (const row of rows) {
+    lines.push(
+      `| ${label(row)} | ${four(row.bytes, (value) => (value === undefined || Number.isNaN(value) ? "–" : String(value)))} | ${four(row.cpuUs, us)} | ${pairedUs(row.cpuAboveBare["limit"])} | ${pairedUs(row.cpuAboveBare["crossgate"])} | ${HTTP_PEER_LABEL[row.framework]} ${pairedUs(row.cpuAboveBare["peer"])} | ${pairedUs(row.crossgateAboveLimit)} |`,
+    );
+  }
+  lines.push("");
+  if (shaped) {
+    lines.push(
+      "**shaped** (node:http, `--http-shaped`): the bare handler plus only the own properties crossgate's node:http adapter adds to each",
+      "request and response (a symbol mark on the request, `writeHead` replaced by a wrapper). Server CPU above bare: " +
+        rows
+          .filter((row) => row.cpuAboveBare["shaped"] !== undefined)
+          .map((row) => `${row.kind === "get" ? "GET" : "preflight"} ${pairedUs(row.cpuAboveBare["shaped"])}`)
+          .join("; ") +
+        ".",
+      "",
+    );
+  }
+  lines.push("### Throughput (includes the client)", "");
+  lines.push(
+    "Requests per second depend on the client and on what else the machine runs as much as on the server: one autocannon process",
+    "on one core, and on a shared machine neither process gets its core to itself. The last column is the median share of its",
+    "core each process was busy (CPU time ÷ run time): a server near 100% while the client is not means the server set the pace;",
+    "the client's CPU time per request shows what reading each answer (more headers, more bytes) costs autocannon.",
+    "Overhead is the share of the bare handler's throughput lost, per round against that round's bare run, then the median over",
+    "rounds, with the lowest and highest round (negative: faster than bare, i.e. noise).",
+    "",
+    "| framework | request | bare req/s | crossgate overhead (spread) | peer overhead (spread) | medians: bare / crossgate / peer | busy: server / client | client CPU µs per request: bare / limit / crossgate / peer |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  const spread = ([low, high]: readonly [number, number]) => `${percent(low)} … ${percent(high)}`;
+  for (const row of rows) {
+    const medians = [row.bare, row.crossgate, row.peer].map((value) => `${(value / 1000).toFixed(1)}k`).join(" / ");
+    const busy = Number.isNaN(row.busy.server) ? "–" : `${percent(row.busy.server)} / ${percent(row.busy.client)}`;
+    lines.push(
+      `| ${label(row)} | ${rps(row.bare)} | ${percent(row.crossgateOverhead)} (${spread(row.crossgateSpread)})${row.noiseExceedsEffect ? " **noise > effect**" : ""} | ${HTTP_PEER_LABEL[row.framework]} ${percent(row.peerOverhead)} (${spread(row.peerSpread)}) | ${medians} | ${busy} | ${four(row.clientCpuUs, us)} |`,
+    );
+  }
+  const failures = rows.reduce((sum, row) => sum + row.failures, 0);
+  lines.push("", `Errors, timeouts and non-2xx answers over all runs: ${failures}.`, "");
+  return lines;
 }
