@@ -1,56 +1,47 @@
 // Is a domain a public suffix? Answered from the Public Suffix List crossgate ships compactly
-// (public-suffix-data.ts: a trie of reversed labels, raw DEFLATE, base64), decoded on first use,
-// which only configuration validation and site checks make, never a request.
+// (public-suffix-data.ts: a front-coded trie of reversed labels, raw DEFLATE, base 117), decoded on
+// first use, which only configuration validation and site checks make, never a request.
+import { base117Bytes } from "./base117.ts";
 import { inflateRaw } from "./inflate.ts";
 import { PUBLIC_SUFFIX_TRIE } from "./public-suffix-data.ts";
 
 let rules: Set<string> | undefined;
 
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function decodeBase64(text: string): Uint8Array {
-  const values = new Uint8Array(128);
-  for (let i = 0; i < BASE64.length; i++) values[BASE64.charCodeAt(i)] = i;
-  const clean = text.replace(/=+$/, "");
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let buffer = 0;
-  let bits = 0;
-  let length = 0;
-  for (let i = 0; i < clean.length; i++) {
-    buffer = (buffer << 6) | (values[clean.charCodeAt(i)] as number);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[length++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
 /**
  * The rules of a trie text (see scripts/generate-public-suffixes.mjs): `label[mark][(children)]`,
  * siblings separated by ","; a leaf is a rule unless marked "!" (an exception), an inner node only
- * when marked ";" or "!". Yields "name", "*.name" and "!name" as the list writes them.
+ * when marked ";" or "!". A label starting with a capital letter k ("A" = 1) begins with the first
+ * k characters of its previous sibling. Yields "name", "*.name" and "!name" as the list writes them.
  */
 export function rulesFromTrie(trie: string): Set<string> {
   const found = new Set<string>();
   const suffix: string[] = []; // ".kanagawa.jp" for the children of kanagawa under jp
+  const previous: string[] = [""]; // the previous sibling's label, per depth
   let label = "";
   let mark = "";
-  const add = (leaf: boolean) => {
+  const end = (leaf: boolean) => {
+    if (label === "") return;
+    previous[previous.length - 1] = label;
     const kind = leaf && mark === "" ? ";" : mark;
-    if (label !== "" && kind !== "") found.add(`${kind === "!" ? "!" : ""}${label}${suffix[suffix.length - 1] ?? ""}`);
+    if (kind !== "") found.add(`${kind === "!" ? "!" : ""}${label}${suffix[suffix.length - 1] ?? ""}`);
   };
   for (let i = 0; i < trie.length; i++) {
     const c = trie[i] as string;
     if (c === "(") {
-      add(false);
+      end(false);
       suffix.push(`.${label}${suffix[suffix.length - 1] ?? ""}`);
+      previous.push("");
     } else if (c === "," || c === ")") {
-      add(true);
-      if (c === ")") suffix.pop();
+      end(true);
+      if (c === ")") {
+        suffix.pop();
+        previous.pop();
+      }
     } else if (c === "!" || c === ";") {
       mark = c;
+      continue;
+    } else if (c >= "A" && c <= "Z" && label === "") {
+      label = (previous[previous.length - 1] as string).slice(0, c.charCodeAt(0) - 64);
       continue;
     } else {
       label += c;
@@ -59,15 +50,14 @@ export function rulesFromTrie(trie: string): Set<string> {
     label = "";
     mark = "";
   }
-  add(true);
+  end(true);
   return found;
 }
 
-function loadRules(): Set<string> {
-  const bytes = inflateRaw(decodeBase64(PUBLIC_SUFFIX_TRIE));
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return rulesFromTrie(text);
+/** The trie text shipped in public-suffix-data.ts. */
+export function shippedTrie(): string {
+  // The text is ASCII, so UTF-8 decoding (which every runtime's TextDecoder has) reads it as is.
+  return new TextDecoder().decode(inflateRaw(base117Bytes(PUBLIC_SUFFIX_TRIE)));
 }
 
 /**
@@ -78,7 +68,7 @@ function loadRules(): Set<string> {
  */
 export function isPublicSuffix(domain: string): boolean {
   if (!domain.includes(".")) return true;
-  rules ??= loadRules();
+  rules ??= rulesFromTrie(shippedTrie());
   if (rules.has(`!${domain}`)) return false;
   if (rules.has(domain)) return true;
   const parent = domain.slice(domain.indexOf(".") + 1);
