@@ -71,12 +71,12 @@ describe("CSRF cookie options that can never work", () => {
 describe("the hint's cookie rules", () => {
   it("are the cookie model's verdicts on the Set-Cookie header the guard writes", () => {
     const now = Date.UTC(2026, 0, 1);
-    const attributes = fc.record<CookieAttributes>({
+    const attributes: fc.Arbitrary<CookieAttributes> = fc.record({
       name: fc.constantFrom("csrftoken", "__Host-csrf", "__Secure-csrf", "__secure-x"),
       path: fc.constantFrom("/", "/api", "/api/", "/other"),
       domain: fc.constantFrom(undefined, "site-a.test", ".Site-A.test", "api.site-a.test", "test", "site-b.test", "github.io"),
       secure: fc.boolean(),
-      sameSite: fc.constantFrom("Lax", "Strict", "None", false),
+      sameSite: fc.constantFrom<CookieAttributes["sameSite"]>("Lax", "Strict", "None", false),
       httpOnly: fc.boolean(),
       maxAgeSeconds: fc.constantFrom(null, 0, 1, 31_449_600, 10 ** 12),
       partitioned: fc.boolean(),
