@@ -5,7 +5,8 @@
  * find-my-way router (Fastify's own) for `findRoute`. A request runs the `onRequest` hooks in
  * order, then, unless a hook answered, the `onSend` hooks, over mock request and reply objects
  * whose methods mirror Fastify 5's (`reply.header` keeps a lower-cased record; `request.raw` is a
- * fresh Node request each time, `request.routeOptions` a getter building a fresh object).
+ * fresh Node request each time, `request.routeOptions` a getter building a fresh object; a reply
+ * decoration with a value is set by the reply's constructor; `printRoutes` prints the router's tree).
  */
 import FindMyWay from "find-my-way";
 import type { BenchRequest } from "../scenarios.ts";
@@ -31,6 +32,8 @@ export class RecordingFastify {
   readonly initialConfig = { routerOptions: {} };
   readonly router = FindMyWay();
   readonly decorations: Record<string, unknown> = {};
+  /** Reply decorations with a value: Fastify's reply constructor sets each one on every reply. */
+  readonly replyProps: [string | symbol, unknown][] = [];
   /** The configs of added routes, after the `onRoute` hooks ran, by URL. */
   readonly routeConfigs = new Map<string, Record<string | symbol, unknown>>();
   addHook(name: string, hook: Hook): this {
@@ -41,8 +44,9 @@ export class RecordingFastify {
     this.decorations[`request.${name}`] = value;
     return this;
   }
-  decorateReply(name: string, value: unknown): this {
-    this.decorations[`reply.${name}`] = value;
+  decorateReply(name: string | symbol, value: unknown): this {
+    this.decorations[`reply.${String(name)}`] = value;
+    if (typeof value !== "function") this.replyProps.push([name, value]);
     return this;
   }
   decorate(name: string, value: unknown): this {
@@ -55,8 +59,8 @@ export class RecordingFastify {
   hasRequestDecorator(name: string): boolean {
     return `request.${name}` in this.decorations;
   }
-  hasReplyDecorator(name: string): boolean {
-    return `reply.${name}` in this.decorations;
+  hasReplyDecorator(name: string | symbol): boolean {
+    return `reply.${String(name)}` in this.decorations;
   }
   route(options: RouteOptions): this {
     const route: RouteOptions = { ...options, config: { ...options.config } };
@@ -74,6 +78,9 @@ export class RecordingFastify {
   }
   all(url: string, ...rest: unknown[]): this {
     return this.route({ method: ROUTE_METHODS, url, handler: rest[rest.length - 1] });
+  }
+  printRoutes(options?: { commonPrefix?: boolean }): string {
+    return this.router.prettyPrint(options);
   }
   findRoute(options: { method: string; url: string }): { params: unknown } | null {
     const found = this.router.find(options.method as never, options.url);
@@ -108,6 +115,9 @@ export class MockFastifyReply {
   sent = false;
   readonly headerStore: Record<string, unknown> = {};
   readonly raw = { headersSent: false, getHeader: (_name: string): unknown => undefined };
+  constructor(props: readonly (readonly [string | symbol, unknown])[] = []) {
+    for (let index = 0; index < props.length; index++) (this as unknown as Record<string | symbol, unknown>)[props[index]![0]] = props[index]![1];
+  }
   header(name: string, value: unknown = ""): this {
     this.headerStore[name.toLowerCase()] = value;
     return this;
@@ -153,6 +163,8 @@ export interface FastifyChain {
   readonly onRequest: readonly Hook[];
   readonly onSend: readonly Hook[];
   readonly routeConfig: Record<string | symbol, unknown>;
+  /** Reply decorations with a value, set on each reply as Fastify's reply constructor does. */
+  readonly replyProps: readonly (readonly [string | symbol, unknown])[];
 }
 
 /** Registers a plugin on a recording instance, adds the app's route, and returns its hook chains. */
@@ -164,12 +176,12 @@ export async function registerPlugin(plugin: Plugin, options: unknown): Promise<
   });
   instance.all("/api/posts/", () => "ok");
   if ((instance.hooks.onRequest ?? []).length === 0) throw new Error("the plugin registered no onRequest hook");
-  return { onRequest: instance.hooks.onRequest ?? [], onSend: instance.hooks.onSend ?? [], routeConfig: instance.routeConfigs.get("/api/posts/")! };
+  return { onRequest: instance.hooks.onRequest ?? [], onSend: instance.hooks.onSend ?? [], routeConfig: instance.routeConfigs.get("/api/posts/")!, replyProps: instance.replyProps };
 }
 
 /** A chain of one hand-written `onRequest` hook (the no-op and the limit). */
 export function singleHook(hook: Hook): FastifyChain {
-  return { onRequest: [hook], onSend: [], routeConfig: {} };
+  return { onRequest: [hook], onSend: [], routeConfig: {}, replyProps: [] };
 }
 
 let reached = false;
@@ -193,12 +205,12 @@ function runChain(chain: FastifyChain, request: MockFastifyRequest, reply: MockF
 
 /** A benchmark body: the hook chain on a fresh request and reply, as Fastify runs it. */
 export function fastifyCall(chain: FastifyChain, request: BenchRequest): () => unknown {
-  return () => runChain(chain, new MockFastifyRequest(request, chain.routeConfig), new MockFastifyReply());
+  return () => runChain(chain, new MockFastifyRequest(request, chain.routeConfig), new MockFastifyReply(chain.replyProps));
 }
 
 export async function fastifyOutcome(chain: FastifyChain, request: BenchRequest): Promise<Outcome> {
   reached = false;
-  const reply = new MockFastifyReply();
+  const reply = new MockFastifyReply(chain.replyProps);
   runChain(chain, new MockFastifyRequest(request, chain.routeConfig), reply);
   await new Promise((resolve) => setImmediate(resolve));
   const headers: Record<string, string> = {};

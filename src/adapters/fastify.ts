@@ -30,15 +30,14 @@ const tables = new WeakMap<object, FastifyRouteTable>();
 /** Compiled `config.cors` values, so a shared options object is validated once. */
 const compiledSettings = new WeakMap<object, CorsDecider>();
 /**
- * The `Vary` value crossgate set on a reply, kept on the Fastify reply (Fastify's own object, always
- * extensible) for `onSend`: a symbol property is one cached store, where a `WeakMap` insertion
- * cost about 250 ns.
+ * The `Vary` value crossgate set on a reply, for `onSend`. A reply decoration (declared once per
+ * app, `null` until set), so every Fastify reply is built with the slot and setting it is one store:
+ * a property added per reply changed the reply's shape each time, and a `WeakMap` insertion cost
+ * about 250 ns.
  */
 const VARY_SET = Symbol("crossgate.vary-set");
-/** The plan whose `Vary` the reply must keep, beside `VARY_SET`. */
-const VARY_PLAN = Symbol("crossgate.vary-plan");
 
-type MarkedReply = { [VARY_SET]?: unknown; [VARY_PLAN]?: CorsPlan };
+type MarkedReply = { [VARY_SET]: string | null | undefined };
 
 /**
  * The CORS plugin for Fastify. Register it at the root, before auth plugins, to cover the whole
@@ -59,6 +58,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     let table = tables.get(server);
     if (table === undefined) tables.set(server, (table = new FastifyRouteTable(instance as unknown as FastifyRouting)));
     const routes = table;
+    if (!instance.hasReplyDecorator(VARY_SET as unknown as string)) instance.decorateReply(VARY_SET as unknown as string, null);
 
     // onRoute hooks run outer registration first, so the innermost registration's policy wins.
     instance.addHook("onRoute", (route) => {
@@ -71,8 +71,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     instance.addHook("onRequest", (request, reply, next) => {
       if (!claimCorsDecision(request.raw)) return next();
       const view = new HeaderRecordView(request.method, request.raw.url ?? request.url, request.headers, request);
-      const requested = preflightMethod(view);
-      const decider = requested === undefined ? (routeDecider(request) ?? fallback) : preflightDecider(routes, requested, request, fallback);
+      const decider = routes.follows(fallback) ? fallback : routeOrPreflightDecider(routes, view, request, fallback);
       const decided = decider.decide(view);
       if (decided instanceof Promise) {
         decided.then((plan) => apply(plan, reply, next), next);
@@ -85,12 +84,13 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     // 404s (its error handler only drops Content-Type and Content-Length), so the headers set in
     // onRequest survive. Only a handler replacing Vary (reply.header("Vary", ...)) can drop
     // Origin from it: merge again only when Vary is no longer the value crossgate set.
+    // Merging back the whole value set (tokens other hooks had put there before included) keeps
+    // every token crossgate's answer depends on; an extra token only narrows caching.
     instance.addHook("onSend", (_request, reply, payload, next) => {
-      const marked = reply as unknown as MarkedReply;
-      const plan = marked[VARY_PLAN];
-      if (plan !== undefined) {
+      const set = (reply as unknown as MarkedReply)[VARY_SET];
+      if (set != null) {
         const current = reply.getHeader("vary");
-        if (current !== marked[VARY_SET]) reply.header("Vary", mergeVary(current as string | string[] | undefined, plan.vary));
+        if (current !== set) reply.header("Vary", mergeVary(current as string | string[] | undefined, set));
       }
       next(null, payload);
     });
@@ -102,6 +102,15 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     [Symbol.for("fastify.display-name")]: "crossgate-cors",
     [Symbol.for("plugin-meta")]: { name: "crossgate-cors", fastify: "5.x" },
   });
+}
+
+/**
+ * A request's CORS when routes differ: an actual request follows its route's; a preflight, the
+ * route that would serve the method it asks for.
+ */
+function routeOrPreflightDecider(routes: FastifyRouteTable, view: HeaderRecordView, request: FastifyRequest, fallback: CorsDecider): CorsDecider {
+  const requested = preflightMethod(view);
+  return requested === undefined ? (routeDecider(request) ?? fallback) : preflightDecider(routes, requested, request, fallback);
 }
 
 /**
@@ -144,11 +153,7 @@ function apply(plan: CorsPlan, reply: FastifyReply, next: (error?: Error) => voi
     reply.code(plan.status).send();
     return;
   }
-  if (vary !== undefined) {
-    const marked = reply as unknown as MarkedReply;
-    marked[VARY_SET] = vary;
-    marked[VARY_PLAN] = plan;
-  }
+  if (vary !== undefined) (reply as unknown as MarkedReply)[VARY_SET] = vary;
   next();
 }
 

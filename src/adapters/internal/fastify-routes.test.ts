@@ -78,3 +78,82 @@ describe("FastifyRouteTable.lookup", () => {
     expect(blind.lookup("DELETE", "/items", undefined)).toEqual({ found: "uncertain" });
   });
 });
+
+describe("FastifyRouteTable.follows", () => {
+  /** Every route of the app recorded with `decider` unless `skip` says otherwise. */
+  async function everyRoute(add: (app: FastifyInstance) => void | Promise<void>, deciderFor: (url: string) => CorsDecider | undefined = () => admin): Promise<FastifyRouteTable> {
+    const app = Fastify();
+    const table = new FastifyRouteTable(app as unknown as FastifyRouting);
+    app.addHook("onRoute", (route) => {
+      const decider = deciderFor(route.url);
+      if (decider !== undefined) table.record(route, decider);
+    });
+    await add(app);
+    await app.ready();
+    return table;
+  }
+  const typicalApp = async (app: FastifyInstance) => {
+    app.get("/posts/:id", async () => "");
+    app.delete("/posts/:id", async () => "");
+    app.put("/files/*", async () => "");
+    app.get("/tenants", { constraints: { host: "admin.example.com" } }, async () => "");
+    app.get("/tenants", { constraints: { version: "1.0.0" } }, async () => "");
+    await app.register(
+      async (api) => {
+        api.get("/", async () => "");
+        api.post("/orders", async () => "");
+      },
+      { prefix: "/api" },
+    );
+  };
+
+  it("holds when every route Fastify serves was recorded with one policy (HEAD routes, prefixes and constraints included)", async () => {
+    const table = await everyRoute(typicalApp);
+    expect(table.follows(admin)).toBe(true);
+    expect(table.follows(partner)).toBe(false);
+    expect(await everyRoute(() => {}).then((empty) => empty.follows(partner))).toBe(true);
+  });
+
+  it("fails when one route has another policy, when a route was not recorded, or with a custom constraint", async () => {
+    expect((await everyRoute(typicalApp, (url) => (url === "/api/orders" ? partner : admin))).follows(admin)).toBe(false);
+    expect((await everyRoute(typicalApp, (url) => (url === "/files/*" ? undefined : admin))).follows(admin)).toBe(false);
+    const custom = await everyRoute((app) => {
+      app.addConstraintStrategy({
+        name: "tenant",
+        storage: () => {
+          const stores = new Map<string, unknown>();
+          return { get: (key: string) => stores.get(key) ?? null, set: (key: string, value: unknown) => void stores.set(key, value) };
+        },
+        deriveConstraint: (request: { headers: Record<string, string | undefined> }) => request.headers["x-tenant"],
+      });
+      app.get("/tenants", { constraints: { tenant: "a" } }, async () => "");
+    });
+    expect(custom.follows(admin)).toBe(false);
+  });
+
+  it("fails for a route added before the table listened, or by a plugin out of its sight", async () => {
+    const app = Fastify();
+    app.get("/early", async () => "");
+    const table = new FastifyRouteTable(app as unknown as FastifyRouting);
+    await app.register(async (child) => {
+      child.addHook("onRoute", (route) => table.record(route, admin));
+      child.get("/seen", async () => "");
+    });
+    await app.register(async (sibling) => void sibling.get("/unseen", async () => ""));
+    await app.ready();
+    expect(table.follows(admin)).toBe(false);
+  });
+
+  it("asks again after a route is recorded, and never holds without Fastify's route tree", async () => {
+    const table = await everyRoute(typicalApp);
+    expect(table.follows(admin)).toBe(true);
+    table.record({ method: "GET", url: "/later" }, admin);
+    expect(table.follows(admin)).toBe(false);
+
+    const app = Fastify();
+    const { printRoutes: _omitted, ...routing } = { findRoute: app.findRoute.bind(app), printRoutes: app.printRoutes.bind(app), initialConfig: app.initialConfig };
+    const blind = new FastifyRouteTable(routing);
+    await app.ready();
+    expect(blind.follows(admin)).toBe(false);
+  });
+});

@@ -17,6 +17,8 @@ import type { CorsDecider, PathMatching } from "../../core/cors/routes.ts";
 /** The part of a Fastify instance the table reads: its router and its router options. */
 export interface FastifyRouting {
   findRoute(options: { method: string; url: string; constraints?: Record<string, string> }): { params: unknown } | null;
+  /** Fastify's route tree as text; absent on stand-ins, and then no route is ever known to follow one policy. */
+  printRoutes?(options: { commonPrefix: boolean }): string;
   /** Absent only on stand-ins for an instance: then Fastify's defaults. */
   readonly initialConfig?: object | undefined;
 }
@@ -41,6 +43,7 @@ interface RouteStore {
 interface Router {
   on(method: string, path: string, options: { constraints?: Readonly<Record<string, unknown>> }, handler: () => void, store: RouteStore): void;
   find(method: string, path: string, constraints?: Record<string, string>): { params: Record<string, string | undefined>; store: unknown } | null;
+  prettyPrint(options: { commonPrefix: boolean }): string;
 }
 type RouterFactory = (options: Record<string, unknown>) => Router;
 
@@ -61,6 +64,11 @@ export class FastifyRouteTable {
   /** Methods with a route the second router could not take (a custom constraint): never certain. */
   readonly #opaque = new Set<string>();
   #hostConstrained = false;
+  /**
+   * What `follows` found: the one policy every route has (`null`: there is no route), `false` when
+   * routes differ or crossgate does not know them all, `undefined` until asked (and after a route is added).
+   */
+  #uniform: CorsDecider | null | false | undefined;
 
   /** `createRouter`: find-my-way's factory; `null` when it is missing (tests), and no route is ever certain. */
   constructor(routing: FastifyRouting, createRouter: RouterFactory | null = loadFindMyWay() ?? null) {
@@ -82,6 +90,7 @@ export class FastifyRouteTable {
   }
 
   #add(method: string, path: string, constraints: Readonly<Record<string, unknown>>, decider: CorsDecider): void {
+    this.#uniform = undefined;
     const key = `${method} ${path} ${JSON.stringify(constraints)}`;
     const known = this.#stores.get(key);
     if (known !== undefined) {
@@ -97,6 +106,34 @@ export class FastifyRouteTable {
       // Fastify took the route (or is about to refuse it), but this router cannot: a constraint
       // strategy only the app knows, or a route Fastify adds in its own way.
       this.#opaque.add(method);
+    }
+  }
+
+  /**
+   * Whether every route of the app certainly has `decider` as its CORS, so that a request needs no
+   * route lookup: crossgate recorded every route Fastify's router holds (the two routers print the
+   * same tree, so no route was added before crossgate or out of its sight), could add each one to
+   * its own router, and recorded the same policy for each. A route with its own `config.cors`, or an
+   * inner registration with another policy, makes this false for good. Asked once Fastify serves
+   * requests (it refuses new routes by then); a route added afterwards clears the answer.
+   */
+  follows(decider: CorsDecider): boolean {
+    if (this.#uniform === undefined) this.#uniform = this.#uniformDecider();
+    return this.#uniform === decider || this.#uniform === null;
+  }
+
+  #uniformDecider(): CorsDecider | null | false {
+    if (this.#router === undefined || this.#opaque.size > 0 || typeof this.#routing.printRoutes !== "function") return false;
+    let shared: CorsDecider | null = null;
+    for (const store of this.#stores.values()) {
+      if (shared === null) shared = store.decider;
+      else if (store.decider !== shared) return false;
+    }
+    try {
+      const options = { commonPrefix: false };
+      return this.#routing.printRoutes(options) === this.#router.prettyPrint(options) ? shared : false;
+    } catch {
+      return false;
     }
   }
 

@@ -281,3 +281,65 @@ describe("crossgate/fastify: a preflight follows the route Fastify's router serv
     expect(await best(unrelated)).toBeLessThan(50);
   });
 });
+
+describe("crossgate/fastify: when every route follows the registration's policy, no route is looked up", () => {
+  const narrow = { origins: [PARTNER], methods: ["DELETE"] };
+  const paths = ["/narrow", "/%6Earrow", "/narrow?x=1"];
+
+  it("still refuses the preflights of a route whose own config.cors is narrower", async () => {
+    const app = await build(async (app) => {
+      await app.register(cors(OPTIONS));
+      app.get("/posts", async () => "posts");
+      app.delete("/narrow", { config: { cors: narrow } }, async () => "narrow");
+    });
+    for (const path of paths) {
+      expect([path, (await app.inject(preflight(path, APP, "DELETE"))).statusCode]).toEqual([path, 403]);
+      expect([path, acao(await app.inject(preflight(path, PARTNER, "DELETE")))]).toEqual([path, PARTNER]);
+    }
+    expect(acao(await app.inject(preflight("/posts", APP, "DELETE")))).toBe(APP);
+  });
+
+  it("still refuses the preflights of a route under a second registration in an encapsulated plugin", async () => {
+    const app = await build(async (app) => {
+      await app.register(cors(OPTIONS));
+      app.get("/posts", async () => "posts");
+      // No prefix: the plugin's routes sit among the root's, and only their recorded policy tells them apart.
+      await app.register(async (inner) => {
+        await inner.register(cors(narrow));
+        inner.delete("/narrow", async () => "narrow");
+      });
+    });
+    for (const path of paths) {
+      expect([path, (await app.inject(preflight(path, APP, "DELETE"))).statusCode]).toEqual([path, 403]);
+      expect([path, acao(await app.inject(preflight(path, PARTNER, "DELETE")))]).toEqual([path, PARTNER]);
+    }
+    expect(acao(await app.inject({ method: "DELETE", url: "/narrow", headers: { origin: APP } }))).toBeUndefined();
+  });
+
+  it("still refuses the preflights of a route a plugin added before crossgate", async () => {
+    const app = await build(async (app) => {
+      await app.register(async (early) => void early.delete("/narrow", { config: { cors: narrow } }, async () => "narrow"));
+      await app.register(cors(OPTIONS));
+      app.get("/posts", async () => "posts");
+    });
+    for (const path of paths) expect([path, (await app.inject(preflight(path, APP, "DELETE"))).statusCode]).toEqual([path, 403]);
+    // Its actual requests read its config.cors.
+    expect(acao(await app.inject({ method: "DELETE", url: "/narrow", headers: { origin: PARTNER } }))).toBe(PARTNER);
+  });
+
+  it("answers every path with the one policy when no route has its own", async () => {
+    const app = await build(async (app) => {
+      await app.register(cors(OPTIONS));
+      app.get("/posts/:id", async () => "post");
+      app.delete("/posts/:id", async () => "deleted");
+      await app.register(async (api) => void api.get("/", async () => "api"), { prefix: "/api" });
+    });
+    for (const path of ["/posts/1", "/%70osts/1", "/api", "/api/", "/missing"]) {
+      const answer = await app.inject(preflight(path, APP, "DELETE"));
+      expect([path, answer.statusCode, acao(answer)]).toEqual([path, 204, APP]);
+      expect([path, (await app.inject(preflight(path, PARTNER, "DELETE"))).statusCode]).toEqual([path, 403]);
+    }
+    const actual = await app.inject({ url: "/posts/1", headers: { origin: APP } });
+    expect([acao(actual), actual.headers.vary]).toEqual([APP, "Origin"]);
+  });
+});
