@@ -79,7 +79,7 @@ export class RecordingFastify {
   all(url: string, ...rest: unknown[]): this {
     return this.route({ method: ROUTE_METHODS, url, handler: rest[rest.length - 1] });
   }
-  printRoutes(options?: { commonPrefix?: boolean }): string {
+  printRoutes(options: { commonPrefix?: boolean } = {}): string {
     return this.router.prettyPrint(options);
   }
   findRoute(options: { method: string; url: string }): { params: unknown } | null {

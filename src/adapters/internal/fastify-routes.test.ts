@@ -121,10 +121,10 @@ describe("FastifyRouteTable.follows", () => {
       app.addConstraintStrategy({
         name: "tenant",
         storage: () => {
-          const stores = new Map<string, unknown>();
-          return { get: (key: string) => stores.get(key) ?? null, set: (key: string, value: unknown) => void stores.set(key, value) };
+          const stores = new Map<unknown, never>();
+          return { get: (key) => stores.get(key) ?? null, set: (key, handler) => void stores.set(key, handler as never) };
         },
-        deriveConstraint: (request: { headers: Record<string, string | undefined> }) => request.headers["x-tenant"],
+        deriveConstraint: (request) => request.headers["x-tenant"],
       });
       app.get("/tenants", { constraints: { tenant: "a" } }, async () => "");
     });
