@@ -29,8 +29,9 @@ export function asciiRules() {
  * The trie text. A node is `label[mark][(children)]`, siblings separated by ",". A leaf is a rule
  * unless marked "!" (an exception); an inner node is a rule only when marked ";" (or "!").
  * A label that shares its first k characters (1 to 26) with its previous sibling starts with the
- * capital letter k ("A" = 1) and writes only the rest: "kawagoe,kawaguchi" is "kawagoe,Euchi".
- * Labels are lower-case punycode, so a capital can only be such a count.
+ * capital letter k ("A" = 1) and writes only the rest: "kawagoe,kawaguchi" is "kawagoeEuchi"
+ * (labels are lower-case punycode, so a capital can only be such a count, and it ends the label
+ * before it as "," would). No "," follows a ")": "jp(…)kr(…)".
  * Single-label rules ("com") are left out: every single label is a public suffix anyway.
  */
 export function encodeTrie(ruleSet) {
@@ -50,19 +51,19 @@ export function encodeTrie(ruleSet) {
   }
   const write = (node) => {
     let previous = "";
-    return [...node.keys()]
-      .sort()
-      .map((label) => {
-        if (/[A-Z]/.test(label)) throw new Error(`label ${label} is not lower-case`);
-        let shared = 0;
-        while (shared < 26 && shared < label.length && label[shared] === previous[shared]) shared++;
-        previous = label;
-        const written = (shared > 0 ? String.fromCharCode(64 + shared) : "") + label.slice(shared);
-        const { children, mark } = node.get(label);
-        if (children.size === 0) return written + (mark === "!" ? "!" : "");
-        return `${written}${mark}(${write(children)})`;
-      })
-      .join(",");
+    let text = "";
+    for (const label of [...node.keys()].sort()) {
+      if (/[A-Z]/.test(label)) throw new Error(`label ${label} is not lower-case`);
+      let shared = 0;
+      while (shared < 26 && shared < label.length && label[shared] === previous[shared]) shared++;
+      // A capital (front-coded label) or a closing parenthesis already ends the previous sibling.
+      if (text !== "" && shared === 0 && !text.endsWith(")")) text += ",";
+      text += (shared > 0 ? String.fromCharCode(64 + shared) : "") + label.slice(shared);
+      previous = label;
+      const { children, mark } = node.get(label);
+      text += children.size === 0 ? (mark === "!" ? "!" : "") : `${mark}(${write(children)})`;
+    }
+    return text;
   };
   return write(root);
 }

@@ -10,8 +10,9 @@ let rules: Set<string> | undefined;
 /**
  * The rules of a trie text (see scripts/generate-public-suffixes.mjs): `label[mark][(children)]`,
  * siblings separated by ","; a leaf is a rule unless marked "!" (an exception), an inner node only
- * when marked ";" or "!". A label starting with a capital letter k ("A" = 1) begins with the first
- * k characters of its previous sibling. Yields "name", "*.name" and "!name" as the list writes them.
+ * when marked ";" or "!". A capital letter k ("A" = 1) ends the label before it, if any, and starts
+ * one with the first k characters of its previous sibling; no "," needs to follow a ")".
+ * Yields "name", "*.name" and "!name" as the list writes them.
  */
 export function rulesFromTrie(trie: string): Set<string> {
   const found = new Set<string>();
@@ -40,8 +41,10 @@ export function rulesFromTrie(trie: string): Set<string> {
     } else if (c === "!" || c === ";") {
       mark = c;
       continue;
-    } else if (c >= "A" && c <= "Z" && label === "") {
+    } else if (c >= "A" && c <= "Z") {
+      end(true);
       label = (previous[previous.length - 1] as string).slice(0, c.charCodeAt(0) - 64);
+      mark = "";
       continue;
     } else {
       label += c;
