@@ -28,20 +28,15 @@ export function cors(options: CorsInput): Middleware {
   const decider = toCorsDecider(options, KOA_MATCHING);
   return async function crossgateCors(ctx, next) {
     if (!claimCorsDecision(ctx.req)) return next();
-    // ctx.originalUrl: the full path even under a mounted sub-app.
-    const decided = decider.decide(new HeaderRecordView(ctx.method, ctx.originalUrl, ctx.req.headers, ctx));
+    // ctx.originalUrl: the full path even under a mounted sub-app. Koa's context reaches the
+    // request and response through delegating getters (two property reads each, whatever the
+    // name): ctx.req.method, ctx.response.status and ctx.res.headersSent are what they read.
+    const decided = decider.decide(new HeaderRecordView(ctx.req.method ?? "GET", ctx.originalUrl, ctx.req.headers, ctx));
     const plan = decided instanceof Promise ? await decided : decided;
     setHeaders(ctx, plan);
     if (plan.action === "respond") {
-      // Fetch "CORS-preflight fetch": an ok status and no body. An explicit null body makes Koa
-      // answer with Content-Length: 0 instead of writing the status text; it is set first, as
-      // Koa turns a null body into a 204 when the status is not already bodiless. Koa also turns
-      // a null body into "null" under a JSON Content-Type an earlier middleware set: drop it first.
-      if (plan.status !== 204) {
-        if (ctx.res.getHeader("content-type") !== undefined) ctx.remove("Content-Type");
-        ctx.body = null;
-      }
-      ctx.status = plan.status;
+      if (plan.status !== 204) answerWithoutBody(ctx);
+      ctx.response.status = plan.status;
       return;
     }
     try {
@@ -50,6 +45,28 @@ export function cors(options: CorsInput): Middleware {
       throw withCorsHeaders(error, plan);
     }
   };
+}
+
+/**
+ * Fetch "CORS-preflight fetch": an ok status and no body; a refused preflight gets a bodiless 403.
+ * Koa (2.13 and later) answers an explicit null body with `Content-Length: 0` and no
+ * `Content-Type` instead of the status text: when it sends the response it removes
+ * `Content-Type` and `Transfer-Encoding` and sets the length to 0. Setting `ctx.body = null`
+ * marks that, but first runs the body setter's bookkeeping (a JSON type check, a 204 status,
+ * three header removals) that the answer does not need when no body or length was set; so only
+ * the mark is set then. A body or length an earlier middleware set goes through the setter. The setter
+ * runs before the status is set, as Koa turns a null body into a 204 when the status is not
+ * already bodiless, and under a JSON Content-Type an earlier middleware set it would turn the
+ * null body into "null": that type is dropped first. Koa before 2.13 sends the status text.
+ */
+function answerWithoutBody(ctx: Context): void {
+  // Koa 2 does not reset a Content-Length an earlier middleware set; the setter removes it.
+  if (ctx.response.body == null && ctx.res.getHeader("content-length") === undefined) {
+    (ctx.response as { _explicitNullBody?: boolean })._explicitNullBody = true;
+    return;
+  }
+  if (ctx.res.getHeader("content-type") !== undefined) ctx.remove("Content-Type");
+  ctx.body = null;
 }
 
 /**
@@ -66,7 +83,7 @@ const KOA_MATCHING: PathMatching = { caseSensitive: false, strictTrailingSlash: 
 function setHeaders(ctx: Context, plan: CorsPlan): void {
   // Straight to the Node response, as ctx.set does once its checks pass: the plan's values are
   // strings, and ctx.set skips every header once the head is sent, as this check does.
-  if (ctx.headerSent) return;
+  if (ctx.res.headersSent) return;
   const res = ctx.res;
   const headers = plan.headers;
   for (let index = 0; index < headers.length; index++) res.setHeader(headers[index]![0], headers[index]![1]);
