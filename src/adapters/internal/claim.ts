@@ -15,10 +15,14 @@ type Markable = { [CLAIMED]?: true };
 /** Returns `true` the first time it is called for `request`, `false` afterwards. */
 export function claimCorsDecision(request: object): boolean {
   if ((request as Markable)[CLAIMED] === true) return false;
-  if (Object.isExtensible(request)) {
+  // A store that fails throws (modules are strict), so a frozen or sealed request falls back to
+  // the WeakSet; asking `Object.isExtensible` first cost a call into the engine's runtime per request.
+  try {
     (request as Markable)[CLAIMED] = true;
-    return true;
+  } catch {
+    // not extensible (or a proxy that refuses the property)
   }
+  if ((request as Markable)[CLAIMED] === true) return true;
   if (claimed.has(request)) return false;
   claimed.add(request);
   return true;
