@@ -47,6 +47,11 @@ function writeHeadKeepingVary(this: VaryingResponse, ...args: unknown[]): Server
     // A copy: the app's header object may be frozen or shared between responses.
     if (key !== undefined) args[args.length - 1] = { ...headers, [key]: mergeVary(headers[key], vary) };
   }
-  if (!this.headersSent) this.setHeader("Vary", mergeVary(this.getHeader("vary"), vary));
+  if (!this.headersSent) {
+    // Set again only when a handler replaced or removed it: setHeader validates name and value.
+    const current = this.getHeader("vary");
+    const merged = mergeVary(current, vary);
+    if (merged !== current) this.setHeader("Vary", merged);
+  }
   return (this[WRITE_HEAD] as (...a: unknown[]) => ServerResponse).apply(this, args);
 }
