@@ -110,7 +110,8 @@ export function toMarkdown(
   lines.push("## Targets", "", "| target | met | figures |", "|---|---|---|");
   for (const target of analysis.targets) lines.push(`| ${target.name} | ${target.met ? "yes" : "**no**"} | ${target.detail} |`);
   if (sizes !== undefined) {
-    const ours = sizes.filter((figure) => figure.entry.startsWith("crossgate/"));
+    // The target is the CORS and CSRF bundle; the CORS-only row is shown for the split, not scored.
+    const ours = sizes.filter((figure) => figure.entry.startsWith("crossgate/") && figure.entry.includes("csrf"));
     const heavy = ours.filter((figure) => figure.minified > BUNDLE_TARGET_BYTES);
     lines.push(
       `| crossgate/fetch and crossgate/hono (CORS and CSRF) at most ${BUNDLE_TARGET_BYTES / 1024} KB minified | ${heavy.length === 0 ? "yes" : "**no**"} | ${ours.map((figure) => `${figure.entry} ${kb(figure.minified)}`).join(", ")} |`,
