@@ -17,13 +17,34 @@ export function requestViewFromWeb(request: Request, raw: unknown = request): Re
   };
 }
 
-/** The answer to a request the plan says to answer now (a preflight): its status, headers and no body. */
+/**
+ * The answer to a request the plan says to answer now (a preflight): its status, headers and no body.
+ * The headers go in as a frozen plain record built once per plan, never as a `Headers` object:
+ * @hono/node-server (2.1.8, `responseViaCache` in dist/index.mjs) hands a record straight to
+ * `writeHead`, while a `Headers` object or an array of pairs is first converted by
+ * `buildOutgoingHttpHeaders`; other runtimes copy either kind of init alike.
+ */
 export function respondToPlan(plan: CorsPlan): Response {
+  return new Response(null, { status: plan.status, headers: answerHeaders.get(plan) ?? rememberAnswerHeaders(plan) });
+}
+
+/** Preflight answers' headers by plan. Plans are immutable; the core keeps the ones it reuses. */
+const answerHeaders = new WeakMap<CorsPlan, Readonly<Record<string, string>>>();
+
+/**
+ * The record is read off a `Headers` object filled as before, so it keeps the names, values and
+ * order (lower case, sorted) that a `Headers` init gave: the bytes on the wire do not change.
+ */
+function rememberAnswerHeaders(plan: CorsPlan): Readonly<Record<string, string>> {
   const headers = new Headers();
   setPlanHeaders(plan, headers);
   // Fetch "CORS-preflight fetch": an ok status and an empty body; old clients want a length on 200.
   if (plan.status !== 204) headers.set("Content-Length", "0");
-  return new Response(null, { status: plan.status, headers });
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  Object.freeze(record);
+  answerHeaders.set(plan, record);
+  return record;
 }
 
 /**

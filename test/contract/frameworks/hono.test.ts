@@ -1,6 +1,9 @@
 // crossgate/hono specifics: path-scoped middleware, immutable responses, runtime neutrality.
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { readFileSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { cors } from "../../../src/adapters/hono.ts";
 
@@ -74,6 +77,45 @@ describe("crossgate/hono", () => {
     app.get("/x", (c) => c.text("x"));
     await app.request(get("/x", "https://dynamic.example"));
     expect(seen).toEqual(["/x"]);
+  });
+
+  it("answers preflights with a plain header record, which @hono/node-server writes without converting", async () => {
+    const app = new Hono();
+    app.use("/a/*", cors({ ...OPTIONS, maxAgeSeconds: 600 }));
+    app.use("/b/*", cors({ ...OPTIONS, preflightStatus: 200 }));
+    const written: [number, unknown][] = [];
+    const listener = getRequestListener(app.fetch);
+    const server = createServer((req, res: ServerResponse) => {
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: ServerResponse, status: number, headers?: unknown) {
+        written.push([status, headers]);
+        return writeHead.call(this, status, headers as never);
+      } as typeof res.writeHead;
+      void listener(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ask = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { method: "OPTIONS", headers: { Origin: APP, "Access-Control-Request-Method": "PUT" } });
+      for (const path of ["/a/x", "/a/y", "/b/x"]) expect((await ask(path)).status).toBe(path.startsWith("/b") ? 200 : 204);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // The same frozen record each time (built once per plan), in the lower-case, sorted form a
+    // Headers init used to give, so the bytes on the wire are those of a Headers init.
+    const [first, second, ok] = written.map(([, headers]) => headers as Record<string, string>);
+    expect(written.map(([status]) => status)).toEqual([204, 204, 200]);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.entries(first!)).toEqual([
+      ["access-control-allow-credentials", "true"],
+      ["access-control-allow-headers", "accept, authorization, content-type, user-agent, x-csrftoken, x-requested-with"],
+      ["access-control-allow-methods", "DELETE, GET, OPTIONS, PATCH, POST, PUT"],
+      ["access-control-allow-origin", APP],
+      ["access-control-max-age", "600"],
+      ["vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"],
+    ]);
+    expect(ok!["content-length"]).toBe("0");
   });
 
   it("imports no node: module (runtime-neutral, as are the Fetch adapter and the shared glue)", () => {
