@@ -148,8 +148,8 @@ function compileSetting(setting: CorsSetting, route: string): CorsDecider {
 function apply(plan: CorsPlan, reply: FastifyReply, next: (error?: Error) => void): void {
   const vary = setHeaders(plan, reply);
   if (plan.action === "respond") {
-    // Fetch "CORS-preflight fetch": an ok status, no body; old clients want a length on 200.
-    if (plan.status !== 204) reply.header("Content-Length", "0");
+    // Fetch "CORS-preflight fetch": an ok status, no body. Fastify itself writes
+    // `Content-Length: 0` on a bodiless answer other than 204 and 304 (old clients want it on 200).
     reply.code(plan.status).send();
     return;
   }

@@ -183,6 +183,20 @@ describe("crossgate/fastify", () => {
     expect(String((error as Error).message)).toMatch(/config\.cors of route GET \/bad[\s\S]*origins\[0\]/);
   });
 
+  it("answers preflights without a body, with Content-Length: 0 except on 204", async () => {
+    const app = await build(async (app) => {
+      await app.register(cors({ ...OPTIONS, preflightStatus: 200 }));
+      app.put("/items", async () => "item");
+    });
+    const granted = await app.inject(preflight("/items"));
+    expect([granted.statusCode, granted.body, granted.headers["content-length"], granted.headers["content-type"]]).toEqual([200, "", "0", undefined]);
+    const refused = await app.inject(preflight("/items", PARTNER));
+    expect([refused.statusCode, refused.body, refused.headers["content-length"], refused.headers["content-type"]]).toEqual([403, "", "0", undefined]);
+    const noContent = await build(async (app) => void (await app.register(cors(OPTIONS))));
+    const answer = await noContent.inject(preflight("/items"));
+    expect([answer.statusCode, answer.headers["content-length"]]).toEqual([204, undefined]);
+  });
+
   it("is marked as a non-encapsulated plugin", () => {
     const plugin = cors(OPTIONS) as unknown as Record<symbol, unknown>;
     expect(plugin[Symbol.for("skip-override")]).toBe(true);
