@@ -197,8 +197,95 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/** Repeats `elements` joined by `separator` up to `bytes` long, cut at an element's end. */
+function listOf(elements: readonly string[], separator: string, bytes: number): string {
+  let value = "";
+  for (let index = 0; ; index++) {
+    const next = `${value}${index === 0 ? "" : separator}${elements[index % elements.length]!}`;
+    if (next.length > bytes) return value;
+    value = next;
+  }
+}
+
+/**
+ * The same text as one flat string, as Node's HTTP parser hands a header over: built by
+ * concatenation or `repeat`, a string is a tree of parts that every character read has to walk.
+ */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/** One shape of `Access-Control-Request-Headers`, written at a given length. */
+interface AcrhShape {
+  readonly shape: string;
+  readonly note: string;
+  readonly granted: boolean;
+  readonly value: (bytes: number) => string;
+}
+
+const ACRH_SHAPE_LIST: readonly AcrhShape[] = [
+  { shape: "browser", note: "lower case, joined by `,` (what browsers send); repeats are duplicates", granted: true, value: (bytes) => listOf(REQUEST_HEADERS, ",", bytes) },
+  { shape: "capitals", note: "`Content-Type,X-Request-ID`", granted: true, value: (bytes) => listOf(["Content-Type", "X-Request-ID"], ",", bytes) },
+  { shape: "spaces", note: "`content-type , x-request-id` (whitespace around commas)", granted: true, value: (bytes) => listOf(REQUEST_HEADERS, " , ", bytes) },
+  { shape: "mixed", note: "capitals, spaces and tabs: `Content-Type ,\tX-Request-Id`", granted: true, value: (bytes) => listOf(["Content-Type", "X-Request-Id"], " ,\t", bytes) },
+  { shape: "empty elements", note: "`content-type,,x-request-id,`", granted: true, value: (bytes) => listOf(["content-type", "", "x-request-id", ""], ",", bytes) },
+  { shape: "refused last", note: "browser form, then one name not allowed at the end", granted: false, value: (bytes) => `${listOf(REQUEST_HEADERS, ",", bytes - 7)},x-evil` },
+  { shape: "malformed last", note: "browser form, then `x@y` (not a token) at the end", granted: false, value: (bytes) => `${listOf(REQUEST_HEADERS, ",", bytes - 4)},x@y` },
+  { shape: "one token", note: "a single name as long as the whole value, not allowed", granted: false, value: (bytes) => `x-${"a".repeat(bytes - 2)}` },
+  { shape: "one token, capitals", note: "the same in capitals", granted: false, value: (bytes) => `X-${"A".repeat(bytes - 2)}` },
+];
+
+/** The lengths every shape is written at: doubling the length should double the cost. */
+export const ACRH_SHAPE_LENGTHS = [2_048, 4_096] as const;
+
+/**
+ * `Access-Control-Request-Headers` shapes (not scored, not in SCENARIOS): each shape at two lengths,
+ * under the base policy, so the instruction counter can show that crossgate's cost is linear in the
+ * value's length whatever its form; plus the 4,097-byte value just over crossgate's cap.
+ */
+export const ACRH_SHAPES: readonly (Scenario & { readonly shape: string; readonly bytes: number })[] = [
+  {
+    id: "acrh-none",
+    title: "no ACRH",
+    shape: "none",
+    bytes: 0,
+    policy: basePolicy,
+    request: { method: "OPTIONS", path: PATH, headers: { host: "api.example.com", origin: ALLOWED_ORIGIN, "access-control-request-method": "PUT" } },
+    answer: preflightAllowed(ALLOWED_ORIGIN),
+    scored: false,
+    note: "the same preflight without the header: what every other row is compared with",
+  },
+  ...ACRH_SHAPE_LIST.flatMap(({ shape, note, granted, value }) =>
+    ACRH_SHAPE_LENGTHS.map((bytes) => {
+      const requested = flat(value(bytes));
+      return {
+        id: `acrh-${shape.replaceAll(/[^a-z]+/g, "-")}-${bytes}`,
+        title: `ACRH ${shape}, ${requested.length.toLocaleString("en-US")} bytes`,
+        shape,
+        bytes: requested.length,
+        policy: basePolicy,
+        request: preflight(ALLOWED_ORIGIN, requested),
+        answer: granted ? preflightAllowed(ALLOWED_ORIGIN) : preflightRefused,
+        scored: false,
+        note,
+      };
+    }),
+  ),
+  {
+    id: "acrh-over-cap-4097",
+    title: "ACRH over the cap, 4,097 bytes",
+    shape: "over the cap",
+    bytes: 4_097,
+    policy: basePolicy,
+    request: preflight(ALLOWED_ORIGIN, flat(`${listOf(REQUEST_HEADERS, ",", 4_095)},a`.padEnd(4_097, "a"))),
+    answer: preflightRefused,
+    scored: false,
+    note: "browser form one byte over 4,096: refused unread",
+  },
+];
+
 export function scenarioById(id: string): Scenario {
-  const found = SCENARIOS.find((scenario) => scenario.id === id);
+  const found = SCENARIOS.find((scenario) => scenario.id === id) ?? ACRH_SHAPES.find((scenario) => scenario.id === id);
   if (found === undefined) throw new Error(`unknown scenario ${id}`);
   return found;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { checkContender } from "../../bench/check.ts";
 import { contenders, prepare, type Contender } from "../../bench/contenders.ts";
-import { SCENARIOS, scenarioById, type Scenario } from "../../bench/scenarios.ts";
+import { ACRH_SHAPES, SCENARIOS, scenarioById, type Scenario } from "../../bench/scenarios.ts";
 
 const list = await contenders();
 
@@ -29,6 +29,13 @@ describe("every benchmarked flavor gives the same CORS answer", () => {
       expect(problems).toEqual([]);
     });
   }
+});
+
+describe("the Access-Control-Request-Headers shapes the instruction counter reads", () => {
+  const crossgate = list.find((contender) => contender.id === "node/crossgate")!;
+  it.each(ACRH_SHAPES.map((shape) => [shape.id, shape] as const))("%s: crossgate answers as the shape says", async (_id, shape) => {
+    expect(await checkContender(crossgate, shape, await prepare(crossgate, shape))).toEqual([]);
+  });
 });
 
 describe("the check catches a misconfigured flavor", () => {

@@ -2,7 +2,7 @@ import type { RequestView } from "../request.ts";
 import { notifyRefusal, REFUSAL_HEADER, refusalEvent, refusalHeaderValue } from "../refusal.ts";
 import { remember } from "../internal/memo.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
-import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList, type AllowedHeaderRun } from "../internal/tokens.ts";
+import { allowedHeaderRun, firstRefusedInList, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList, type AllowedHeaderRun } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
 import { decodeWholePath } from "./path-matching.ts";
 
@@ -68,7 +68,6 @@ export interface PlanCache {
   readonly acceptsRequestHeader: (name: string) => boolean;
   /** The same rule over a whole list, read by the regular-expression engine (see allowedHeaderRun). */
   readonly requestHeaderRun: AllowedHeaderRun;
-  readonly skipAllowedHeaders: (value: string, from: number) => number;
   readonly noOrigin: CorsPlan;
   readonly disabled: CorsPlan;
   readonly publicActual: CorsPlan;
@@ -83,6 +82,9 @@ const MEMO_DETAIL_LENGTH = 64;
 
 export function createPlanCache(compiled: CompiledCors): PlanCache {
   const requestHeaderRun = allowedHeaderRun(compiled.requestHeaders, compiled.anyHeader, compiled.reflectHeaders || compiled.requestHeaders.has("authorization"));
+  // A name longer than every listed one is not listed: no need to hash a 4 KB name to find out.
+  let longest = 0;
+  for (const name of compiled.requestHeaders) longest = Math.max(longest, name.length);
   return {
     byOrigin: new Map(),
     matchedOrigins: new Map(),
@@ -92,11 +94,10 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
     refusedHeaders: new Map(),
     requestHeaders: new Map(),
     acceptsRequestHeader: (name) =>
-      compiled.requestHeaders.has(name) ||
+      (name.length <= longest && compiled.requestHeaders.has(name)) ||
       // Fetch "CORS non-wildcard request-header name": `*` never covers Authorization.
       (compiled.anyHeader && (name !== "authorization" || compiled.reflectHeaders)),
     requestHeaderRun,
-    skipAllowedHeaders: (value, from) => allowedHeaderRunEnd(requestHeaderRun, value, from, true),
     noOrigin: plan("pass", 0, compiled.public ? publicHeaders(compiled) : NO_HEADERS, compiled.varyActual, compiled.public ? "allowed" : "no-origin", false),
     disabled: plan("pass", 0, NO_HEADERS, "", "disabled", false),
     publicActual: plan("pass", 0, publicHeaders(compiled), compiled.varyActual, "allowed", false),
@@ -248,19 +249,14 @@ function buildPreflight(
 /**
  * Checks `Access-Control-Request-Headers`. Returns `""` when every name is allowed, the first
  * refused name otherwise, or a `\0`-prefixed marker for a malformed or over-long value.
- * Values over the limit are refused without being read, so a 1 MiB header costs nothing. The run
- * of allowed elements is read in one linear pass that builds no string (browsers' lower-case,
- * comma-joined form first; then element by element, where each element the scanner reads is
- * followed by the whole run of allowed ones after it, whitespace and any case included): so any
- * value costs time linear in its length, a few instructions per character, and a hostile list
- * stops at its first element at fault.
+ * Values over the limit are refused without being read, so a 1 MiB header costs nothing; any other
+ * value costs time linear in its length (see firstRefusedInList).
  */
 function checkRequestHeaders(compiled: CompiledCors, cache: PlanCache, requested: string): string {
   if (requested.length > MAX_REQUEST_HEADERS_LENGTH) return "\0long";
   const known = cache.requestHeaders.get(requested);
   if (known !== undefined) return known;
-  const allowedUpTo = allowedHeaderRunEnd(cache.requestHeaderRun, requested);
-  const verdict = allowedUpTo === requested.length ? "" : firstRefusedHeaderName(requested, cache.acceptsRequestHeader, allowedUpTo, cache.skipAllowedHeaders);
+  const verdict = firstRefusedInList(cache.requestHeaderRun, requested, cache.acceptsRequestHeader);
   if (requested.length <= REQUEST_HEADERS_CACHEABLE_LENGTH) {
     if (cache.requestHeaders.size >= REQUEST_HEADERS_CACHE_LIMIT) cache.requestHeaders.clear();
     cache.requestHeaders.set(requested, verdict);
@@ -292,7 +288,8 @@ function refusalPlan(compiled: CompiledCors, cache: PlanCache, preflight: boolea
     // Only preflights name a method or header at fault. A repeat (a client retrying the same
     // refused preflight) reuses the plan: senders pick the names, so the memo is bounded.
     const memo = reason === "method-not-allowed" ? cache.refusedMethods : cache.refusedHeaders;
-    const known = memo.get(detail);
+    // Only short names are remembered, so a long one is not looked up (hashing it costs its length).
+    const known = detail.length <= MEMO_DETAIL_LENGTH ? memo.get(detail) : undefined;
     if (known !== undefined && known.preflight === preflight) return known;
     const refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
     if (preflight && detail.length <= MEMO_DETAIL_LENGTH) remember(memo, detail, refusal);

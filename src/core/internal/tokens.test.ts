@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
+import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, firstRefusedInList, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
 
 describe("parseHeaderNameList", () => {
   it.each([
@@ -109,5 +109,63 @@ describe("allowedHeaderRun", () => {
     expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "), 0, true)).toBe(300 * 12 + 299 * 3);
     expect(allowedHeaderRunEnd(run, `${heavy},x-evil,content-type`)).toBe(heavy.length + 1);
     expect(allowedHeaderRunEnd(run, "a,".repeat(2_000))).toBe(0);
+  });
+});
+
+describe("firstRefusedInList", () => {
+  /**
+   * The reference: RFC 9110 §5.6.1 read literally. Split at commas, strip optional whitespace,
+   * skip empty elements; each other element must be a token (§5.6.2), compared in lower case.
+   */
+  const reference = (value: string, accept: (name: string) => boolean): string => {
+    for (const element of value.split(",")) {
+      const trimmed = element.replace(/^[ \t]+|[ \t]+$/g, "");
+      if (trimmed === "") continue;
+      if (!/^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/.test(trimmed)) return "\0malformed";
+      if (!accept(trimmed.toLowerCase())) return trimmed.toLowerCase();
+    }
+    return "";
+  };
+  // Short pieces and long runs (past the 32 characters read one by one), so both readers are used.
+  const long = (text: string) => fc.integer({ min: 1, max: 80 }).map((count) => text.repeat(count));
+  const piece = fc.oneof(
+    fc.constantFrom("content-type", "Content-Type", "x-request-id", "X-Request-ID", "authorization", "AUTHORIZATION", "x-evil", "a", "", ",", " ", "\t", ";", "@", "é", "\u212a", "\0", "\r"),
+    long("a"),
+    long("A"),
+    long(" "),
+    long("\t"),
+    long(","),
+    long("content-type,"),
+    long("x-request-id , "),
+    fc.string({ maxLength: 6 }),
+  );
+  const policies: [string, readonly string[], boolean, boolean][] = [
+    ["listed names", ["content-type", "x-request-id"], false, false],
+    ["a long listed name", ["content-type", "a".repeat(40)], false, false],
+    ["any name but authorization", [], true, false],
+    ["any name", [], true, true],
+  ];
+  it.each(policies)("agrees with a literal reading of RFC 9110 on arbitrary values: %s", (_label, names, anyName, authorization) => {
+    const listed = new Set(names);
+    const accept = (name: string) => listed.has(name) || (anyName && (name !== "authorization" || authorization));
+    const run = allowedHeaderRun(listed, anyName, authorization);
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const value = pieces.join("");
+        expect(firstRefusedInList(run, value, accept)).toBe(reference(value, accept));
+        expect(firstRefusedHeaderName(value, accept)).toBe(reference(value, accept));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("reads a 4,096-byte token, whitespace or list to the end", () => {
+    const run = allowedHeaderRun(["content-type"], false, false);
+    const accept = (name: string) => name === "content-type";
+    expect(firstRefusedInList(run, `x-${"a".repeat(4_094)}`, accept)).toBe(`x-${"a".repeat(4_094)}`);
+    expect(firstRefusedInList(run, `${"a".repeat(4_095)}@`, accept)).toBe("\0malformed");
+    expect(firstRefusedInList(run, `${" ".repeat(4_000)}content-type${"\t".repeat(84)}`, accept)).toBe("");
+    expect(firstRefusedInList(run, `${" ".repeat(4_000)}x${" ".repeat(40)}y`, accept)).toBe("\0malformed");
+    expect(firstRefusedInList(run, `${"Content-Type ,".repeat(292)}x-evil`, accept)).toBe("x-evil");
   });
 });
