@@ -3,10 +3,13 @@
  * node, Fastify and Koa on every scored scenario, counted twice to show that the count repeats,
  * then written into BENCHMARKS.md between the `instructions` markers.
  * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
- * `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`.
+ * `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`,
+ * `--acrh=yes|no|only` (default yes: with node, also the Access-Control-Request-Headers shapes of
+ * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { acrhMarkdown, countAcrhShapes } from "./acrh.ts";
 import { runInstructions, valgrindAvailable, type InstructionRun } from "./run.ts";
 
 const { values } = parseArgs({
@@ -17,6 +20,7 @@ const { values } = parseArgs({
     measured: { type: "string", default: "3000" },
     parallel: { type: "string", default: "2" },
     json: { type: "boolean", default: false },
+    acrh: { type: "string", default: "yes" },
   },
 });
 if (!(await valgrindAvailable())) {
@@ -25,6 +29,12 @@ if (!(await valgrindAvailable())) {
 }
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 const started = Date.now();
+const counting = { warmup: Number(values.warmup), measured: Number(values.measured), parallel: Number(values.parallel), log };
+const shapes = values.acrh !== "no" && values.frameworks.split(",").includes("node") ? acrhMarkdown(await countAcrhShapes(counting)) : "";
+if (values.acrh === "only") {
+  process.stdout.write(`${shapes}\n`);
+  process.exit(0);
+}
 const result = await runInstructions({
   repetitions: Number(values.runs),
   frameworks: values.frameworks.split(","),
@@ -33,7 +43,7 @@ const result = await runInstructions({
   parallel: Number(values.parallel),
   log,
 });
-const markdown = toMarkdown(result);
+const markdown = `${toMarkdown(result)}${shapes === "" ? "" : `\n${shapes}`}`;
 const file = new URL("../../BENCHMARKS.md", import.meta.url);
 const current = readFileSync(file, "utf8");
 const START = "<!-- instructions:start -->";

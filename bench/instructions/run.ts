@@ -39,6 +39,9 @@ export interface InstructionOptions {
   /** Processes under valgrind at once. */
   readonly parallel: number;
   readonly frameworks: readonly string[];
+  /** Scenario ids to count (default: every scored scenario) and contender ids (default: all of the frameworks). */
+  readonly scenarios?: readonly string[];
+  readonly contenders?: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -128,10 +131,10 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
   }
 }
 
-/** Counts every contender of the chosen frameworks on every scored scenario, `repetitions` times. */
+/** Counts every contender of the chosen frameworks on every scored scenario (or the chosen ones), `repetitions` times. */
 export async function runInstructions(options: InstructionOptions): Promise<InstructionRun> {
-  const list = (await contenders()).filter((contender) => options.frameworks.includes(contender.framework));
-  const scenarios = SCENARIOS.filter((scenario) => scenario.scored).map((scenario) => scenario.id);
+  const list = (await contenders()).filter((contender) => options.frameworks.includes(contender.framework) && (options.contenders?.includes(contender.id) ?? true));
+  const scenarios = options.scenarios ?? SCENARIOS.filter((scenario) => scenario.scored).map((scenario) => scenario.id);
   const worker = await bundleWorker();
   try {
     const runs: InstructionSample[][] = [];
