@@ -3,7 +3,7 @@
  * node, Fastify and Koa on every scored scenario, counted twice to show that the count repeats,
  * then written into BENCHMARKS.md between the `instructions` markers.
  * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
- * `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`,
+ * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`,
  * `--acrh=yes|no|only` (default yes: with node, also the Access-Control-Request-Headers shapes of
  * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md).
  */
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "2" },
     frameworks: { type: "string", default: "node,fastify,koa" },
     warmup: { type: "string", default: "2000" },
+    rewarm: { type: "string", default: "3000" },
     measured: { type: "string", default: "3000" },
     parallel: { type: "string", default: "2" },
     json: { type: "boolean", default: false },
@@ -29,7 +30,7 @@ if (!(await valgrindAvailable())) {
 }
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 const started = Date.now();
-const counting = { warmup: Number(values.warmup), measured: Number(values.measured), parallel: Number(values.parallel), log };
+const counting = { warmup: Number(values.warmup), rewarm: Number(values.rewarm), measured: Number(values.measured), parallel: Number(values.parallel), log };
 const shapes = values.acrh !== "no" && values.frameworks.split(",").includes("node") ? acrhMarkdown(await countAcrhShapes(counting)) : "";
 if (values.acrh === "only") {
   process.stdout.write(`${shapes}\n`);
@@ -39,6 +40,7 @@ const result = await runInstructions({
   repetitions: Number(values.runs),
   frameworks: values.frameworks.split(","),
   warmup: Number(values.warmup),
+  rewarm: Number(values.rewarm),
   measured: Number(values.measured),
   parallel: Number(values.parallel),
   log,
@@ -58,10 +60,14 @@ export function toMarkdown(run: InstructionRun): string {
   const lines: string[] = [
     "## Instructions per request (callgrind)",
     "",
-    `Counted by valgrind's callgrind, not timed: ${run.measured.toLocaleString("en-US")} requests after ${run.warmup.toLocaleString("en-US")} of warm-up, in`,
-    "`node --single-threaded` with fixed seeds and address randomisation off, so a count repeats whatever",
-    "else the machine does. Figures are instructions above the framework's no-op middleware; each cell",
-    `shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the last column the largest difference between runs.`,
+    `Counted by valgrind's callgrind, not timed: ${run.measured.toLocaleString("en-US")} requests per scenario, each contender in its own`,
+    "`node --single-threaded` process with fixed seeds and address randomisation off, so a count repeats whatever",
+    `else the machine does. Before each scenario's measured requests: ${run.warmup.toLocaleString("en-US")} of warm-up, a full collection`,
+    `and ${run.rewarm.toLocaleString("en-US")} more. V8 still recompiles inside many measured stretches (after the collection, or when`,
+    "a scenario's request shapes deoptimise code optimised for another's), so the \"compiler\" column gives the largest share",
+    "of a stretch spent in V8's compilers (callgrind's inclusive cost of its compile entry points): where it is large",
+    "the cell ranks optimised-code size, not per-request work. Figures are instructions above the framework's no-op",
+    `middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,
     "",
   ];
   const first = run.runs[0] ?? [];
@@ -75,8 +81,8 @@ export function toMarkdown(run: InstructionRun): string {
     const roles = ids.filter((id) => id !== noop);
     const peer = roles.find((id) => !id.endsWith("/limit") && !id.endsWith("/crossgate"));
     lines.push(`### ${framework}`, "");
-    lines.push(`| scenario | ${roles.join(" | ")} | crossgate ÷ limit | ${peer ?? "peer"} ÷ crossgate | max spread |`);
-    lines.push(`|---|${roles.map(() => "---:").join("|")}|---:|---:|---:|`);
+    lines.push(`| scenario | ${roles.join(" | ")} | crossgate ÷ limit | ${peer ?? "peer"} ÷ crossgate | max spread | compiler |`);
+    lines.push(`|---|${roles.map(() => "---:").join("|")}|---:|---:|---:|---:|`);
     for (const scenario of scenarios) {
       let spread = 0;
       const net = (id: string, index: number) => get(index, id, scenario) - get(index, noop, scenario);
@@ -87,10 +93,12 @@ export function toMarkdown(run: InstructionRun): string {
         spread = Math.max(spread, low > 0 ? (high - low) / low : 0);
         return values.map((value) => value.toLocaleString("en-US")).join(" / ");
       });
+      const shares = run.runs.flatMap((samples) => samples.filter((sample) => sample.scenario === scenario && sample.contender.startsWith(`${framework}/`)));
+      const compiler = Math.max(0, ...shares.map((sample) => (sample.instructions > 0 ? sample.compiler / sample.instructions : 0)));
       const ours = net(`${framework}/crossgate`, 0);
       const limit = net(`${framework}/limit`, 0);
       const theirs = peer === undefined ? NaN : net(peer, 0);
-      lines.push(`| ${scenario} | ${cells.join(" | ")} | ${(ours / limit).toFixed(2)}x | ${(theirs / ours).toFixed(2)}x | ${(spread * 100).toFixed(2)}% |`);
+      lines.push(`| ${scenario} | ${cells.join(" | ")} | ${(ours / limit).toFixed(2)}x | ${(theirs / ours).toFixed(2)}x | ${(spread * 100).toFixed(2)}% | ${(compiler * 100).toFixed(0)}% |`);
     }
     lines.push("");
   }

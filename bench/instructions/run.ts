@@ -5,6 +5,11 @@
  * and address randomisation off, which makes the count repeatable to a few instructions; the worker
  * (./worker.ts, bundled with esbuild so no TypeScript loader runs under valgrind) marks each
  * measured stretch with `os.uptime()`, on which callgrind dumps its counters.
+ * The count of a stretch includes V8's optimising compiler when it recompiles there (after the
+ * worker's full collection, or when one scenario's request shapes deoptimise another's code), so
+ * each sample also carries the compiler's instructions, read from callgrind's inclusive cost of
+ * the runtime's compile entry points: a cell with a large share ranks optimised-code size, not
+ * per-request work.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -23,10 +28,13 @@ export interface InstructionSample {
   readonly scenario: string;
   /** Instructions per request, the marker's own cost removed. */
   readonly instructions: number;
+  /** Of those, instructions per request inside V8's compilers (lazy and optimising). */
+  readonly compiler: number;
 }
 
 export interface InstructionRun {
   readonly warmup: number;
+  readonly rewarm: number;
   readonly measured: number;
   /** One list of samples per repetition: the second shows how repeatable the first is. */
   readonly runs: readonly (readonly InstructionSample[])[];
@@ -34,6 +42,8 @@ export interface InstructionRun {
 
 export interface InstructionOptions {
   readonly warmup: number;
+  /** Requests between the full collection and the measured stretch. */
+  readonly rewarm: number;
   readonly measured: number;
   readonly repetitions: number;
   /** Processes under valgrind at once. */
@@ -78,17 +88,34 @@ async function bundleWorker(): Promise<{ file: string; cleanup(): void }> {
   return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The `summary:` (total instructions) of each callgrind dump file, in dump order. */
-function dumpTotals(dir: string): number[] {
-  const files = readdirSync(dir)
+/** The callgrind dump files of a run, in dump order. */
+function dumpFiles(dir: string): string[] {
+  return readdirSync(dir)
     .map((name) => /^cg\.out\.(\d+)$/.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
-    .sort((a, b) => Number(a[1]) - Number(b[1]));
-  return files.map((match) => {
-    const text = readFileSync(join(dir, match[0]), "utf8");
-    const summary = /^summary:\s*(\d+)/m.exec(text) ?? /^totals:\s*(\d+)/m.exec(text);
-    return summary ? Number(summary[1]) : 0;
-  });
+    .sort((a, b) => Number(a[1]) - Number(b[1]))
+    .map((match) => join(dir, match[0]));
+}
+
+/** The `summary:` (total instructions) of a callgrind dump file. */
+function dumpTotal(file: string): number {
+  const text = readFileSync(file, "utf8");
+  const summary = /^summary:\s*(\d+)/m.exec(text) ?? /^totals:\s*(\d+)/m.exec(text);
+  return summary ? Number(summary[1]) : 0;
+}
+
+/** V8's runtime entries into its compilers; their inclusive cost is the compiling done in a dump. */
+const COMPILER_ENTRIES = /^\s*([\d,]+) \(.*?\)\s+\S*:v8::internal::Runtime_(?:CompileOptimized|CompileLazy)\(/;
+
+/** Instructions spent under V8's compile entry points in a dump (callgrind_annotate's inclusive costs). */
+async function compilerInstructions(file: string): Promise<number> {
+  const { stdout } = await run("callgrind_annotate", ["--inclusive=yes", "--threshold=100", file], { maxBuffer: 256 * 1024 * 1024 });
+  let total = 0;
+  for (const line of stdout.split("\n")) {
+    const match = COMPILER_ENTRIES.exec(line);
+    if (match) total += Number((match[1] as string).replaceAll(",", ""));
+  }
+  return total;
 }
 
 async function countOne(worker: string, contender: Contender, scenarios: readonly string[], options: InstructionOptions): Promise<InstructionSample[]> {
@@ -113,19 +140,24 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
         worker,
         contender.id,
         String(options.warmup),
+        String(options.rewarm),
         String(options.measured),
         ...scenarios,
       ],
       { maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } },
     );
-    // Dumps: 1 start-up, 2 calibration, then per scenario: set-up and warm-up, measured.
-    const totals = dumpTotals(dir);
-    const marker = totals[1] ?? 0;
-    return scenarios.map((scenario, index) => {
-      const measuredTotal = totals[3 + 2 * index];
-      if (measuredTotal === undefined) throw new Error(`callgrind wrote ${totals.length} dumps for ${contender.id}; expected ${2 + 2 * scenarios.length}`);
-      return { contender: contender.id, scenario, instructions: Math.round((measuredTotal - marker) / options.measured) };
-    });
+    // Dumps: 1 start-up, 2 calibration, then per scenario: set-up, warm-up, collection and re-warm, measured.
+    const files = dumpFiles(dir);
+    const marker = files[1] === undefined ? 0 : dumpTotal(files[1]);
+    const samples: InstructionSample[] = [];
+    for (const [index, scenario] of scenarios.entries()) {
+      const measuredFile = files[3 + 2 * index];
+      if (measuredFile === undefined) throw new Error(`callgrind wrote ${files.length} dumps for ${contender.id}; expected ${2 + 2 * scenarios.length}`);
+      const instructions = Math.round((dumpTotal(measuredFile) - marker) / options.measured);
+      const compiler = Math.round((await compilerInstructions(measuredFile)) / options.measured);
+      samples.push({ contender: contender.id, scenario, instructions, compiler });
+    }
+    return samples;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -152,7 +184,7 @@ export async function runInstructions(options: InstructionOptions): Promise<Inst
       await Promise.all(Array.from({ length: options.parallel }, next));
       runs.push(samples);
     }
-    return { warmup: options.warmup, measured: options.measured, runs };
+    return { warmup: options.warmup, rewarm: options.rewarm, measured: options.measured, runs };
   } finally {
     worker.cleanup();
   }
