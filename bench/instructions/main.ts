@@ -64,15 +64,18 @@ export function toMarkdown(run: InstructionRun): string {
     "`node --single-threaded` process with fixed seeds and address randomisation off, so a count repeats whatever",
     `else the machine does. Before each scenario's measured requests: ${run.warmup.toLocaleString("en-US")} of warm-up, a full collection`,
     `and ${run.rewarm.toLocaleString("en-US")} more. V8 still recompiles inside many measured stretches (after the collection, or when`,
-    "a scenario's request shapes deoptimise code optimised for another's), so the \"compiler\" column gives the largest share",
-    "of a stretch spent in V8's compilers (callgrind's inclusive cost of its compile entry points): where it is large",
-    "the cell ranks optimised-code size, not per-request work. Figures are instructions above the framework's no-op",
-    `middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,
+    "a scenario's request shapes deoptimise code optimised for another's). That compiling is not work a request repeats, so",
+    "each count leaves it out (callgrind's inclusive cost of V8's compile entry points in the stretch; deoptimisations stay",
+    "counted), and the \"compiler\" column gives the largest share of a stretch it was. Figures are instructions above the",
+    `framework's no-op middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,
     "",
   ];
   const first = run.runs[0] ?? [];
-  const get = (index: number, contender: string, scenario: string) =>
-    run.runs[index]?.find((sample) => sample.contender === contender && sample.scenario === scenario)?.instructions ?? NaN;
+  // Per-request work: each sample's count without the compiling V8 did in its stretch (see the text above).
+  const get = (index: number, contender: string, scenario: string) => {
+    const sample = run.runs[index]?.find((item) => item.contender === contender && item.scenario === scenario);
+    return sample === undefined ? NaN : sample.instructions - sample.compiler;
+  };
   const frameworks = [...new Set(first.map((sample) => sample.contender.split("/")[0] as string))];
   const scenarios = [...new Set(first.map((sample) => sample.scenario))];
   for (const framework of frameworks) {
