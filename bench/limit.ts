@@ -64,7 +64,11 @@ export function koaLimit(answer: ExpectedAnswer): (ctx: Koa.Context, next: Koa.N
 
 export const koaNoop = (_ctx: Koa.Context, next: Koa.Next): Promise<unknown> => next();
 
-/** Hono: `c.header()` before `next()`, which keeps @hono/node-server on its fast path. */
+/**
+ * Hono: `c.header()` before `next()`, the usual way to add headers to a handler's response. It does not
+ * keep @hono/node-server on its plain-object fast path: the response then carries a `Headers` object, which
+ * node-server converts (`buildOutgoingHttpHeaders`), as it does for crossgate's actual requests.
+ */
 export function honoLimit(answer: ExpectedAnswer): MiddlewareHandler {
   const headers: Headers = answer.headers;
   if (answer.action === "pass") {
