@@ -6,7 +6,7 @@
  * allowed headers are configured.
  */
 import { ACRH_SHAPES } from "../scenarios.ts";
-import { runInstructions, type InstructionOptions, type InstructionRun } from "./run.ts";
+import { requestWork, runInstructions, type InstructionOptions, type InstructionRun } from "./run.ts";
 
 const CONTENDERS = ["node/noop", "node/crossgate", "node/cors"] as const;
 
@@ -22,11 +22,7 @@ export function countAcrhShapes(options: Omit<InstructionOptions, "frameworks" |
 
 export function acrhMarkdown(run: InstructionRun): string {
   const samples = run.runs[0] ?? [];
-  // Without the compiling V8 did in the stretch, as in the scored tables.
-  const get = (contender: string, scenario: string) => {
-    const sample = samples.findLast((item) => item.contender === contender && item.scenario === scenario);
-    return sample === undefined ? NaN : sample.instructions - sample.compiler;
-  };
+  const get = (contender: string, scenario: string) => requestWork(samples.findLast((sample) => sample.contender === contender && sample.scenario === scenario));
   const net = (contender: string, scenario: string) => get(contender, scenario) - get("node/noop", scenario);
   const baseline = net("node/crossgate", "acrh-none");
   const lines = [

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { acrhMarkdown, countAcrhShapes } from "./acrh.ts";
-import { runInstructions, valgrindAvailable, type InstructionRun } from "./run.ts";
+import { requestWork, runInstructions, valgrindAvailable, type InstructionRun } from "./run.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,11 +71,8 @@ export function toMarkdown(run: InstructionRun): string {
     "",
   ];
   const first = run.runs[0] ?? [];
-  // Per-request work: each sample's count without the compiling V8 did in its stretch (see the text above).
-  const get = (index: number, contender: string, scenario: string) => {
-    const sample = run.runs[index]?.find((item) => item.contender === contender && item.scenario === scenario);
-    return sample === undefined ? NaN : sample.instructions - sample.compiler;
-  };
+  const get = (index: number, contender: string, scenario: string) =>
+    requestWork(run.runs[index]?.find((sample) => sample.contender === contender && sample.scenario === scenario));
   const frameworks = [...new Set(first.map((sample) => sample.contender.split("/")[0] as string))];
   const scenarios = [...new Set(first.map((sample) => sample.scenario))];
   for (const framework of frameworks) {

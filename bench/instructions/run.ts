@@ -32,6 +32,14 @@ export interface InstructionSample {
   readonly compiler: number;
 }
 
+/**
+ * The work a request repeats: the sample's count without the compiling V8 did in its stretch (under
+ * callgrind V8 recompiles inside measured stretches; deoptimisations stay counted). NaN for no sample.
+ */
+export function requestWork(sample: InstructionSample | undefined): number {
+  return sample === undefined ? NaN : sample.instructions - sample.compiler;
+}
+
 export interface InstructionRun {
   readonly warmup: number;
   readonly rewarm: number;
