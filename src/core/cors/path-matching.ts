@@ -55,9 +55,9 @@ export interface CompiledMatching {
   readonly key: string;
 }
 
-const BOTH: readonly boolean[] = Object.freeze([false, true]);
-const YES: readonly boolean[] = Object.freeze([true]);
-const NO: readonly boolean[] = Object.freeze([false]);
+const BOTH: readonly boolean[] = /* @__PURE__ */ Object.freeze([false, true]);
+const YES: readonly boolean[] = /* @__PURE__ */ Object.freeze([true]);
+const NO: readonly boolean[] = /* @__PURE__ */ Object.freeze([false]);
 
 function choices(known: boolean | undefined): readonly boolean[] {
   return known === undefined ? BOTH : known ? YES : NO;
@@ -176,7 +176,7 @@ function cutAtSemicolon(path: string): string {
   return semicolon === -1 ? path : path.slice(0, semicolon) || "/";
 }
 
-const UTF8 = new TextDecoder();
+const UTF8 = /* @__PURE__ */ new TextDecoder();
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 
 /**

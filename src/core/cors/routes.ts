@@ -81,15 +81,15 @@ function uncertain(preflight: boolean): CorsPlan {
     detail: undefined,
   });
 }
-const UNCERTAIN_PREFLIGHT = uncertain(true);
-const UNCERTAIN_REQUEST = uncertain(false);
+const UNCERTAIN_PREFLIGHT = /* @__PURE__ */ uncertain(true);
+const UNCERTAIN_REQUEST = /* @__PURE__ */ uncertain(false);
 
 /**
  * For a request crossgate cannot tie to one route's CORS for certain: it grants nothing. A
  * preflight gets `403` without CORS headers, any other request no CORS header at all. The answer
  * depends on the path alone, so nothing is added to `Vary`.
  */
-export const ROUTE_UNCERTAIN: CorsDecider = Object.freeze({
+export const ROUTE_UNCERTAIN: CorsDecider = /* @__PURE__ */ Object.freeze({
   decide: (request: RequestView) => (preflightMethod(request) === undefined ? UNCERTAIN_REQUEST : UNCERTAIN_PREFLIGHT),
 });
 
