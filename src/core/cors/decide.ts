@@ -58,7 +58,9 @@ export interface PlanCache {
    */
   readonly matchedOrigins: Map<string, OriginPlans>;
   readonly refusedOrigins: Map<string, RefusalReason>;
-  readonly refusals: Map<string, CorsPlan>;
+  /** Refusals that name no method or header, by reason: of other requests, and of preflights. */
+  readonly refusals: Map<RefusalReason, CorsPlan>;
+  readonly refusedPreflights: Map<RefusalReason, CorsPlan>;
   /** Refused preflights naming the method or header at fault, by that name (short names only). */
   readonly refusedMethods: Map<string, CorsPlan>;
   readonly refusedHeaders: Map<string, CorsPlan>;
@@ -90,6 +92,7 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
     matchedOrigins: new Map(),
     refusedOrigins: new Map(),
     refusals: new Map(),
+    refusedPreflights: new Map(),
     refusedMethods: new Map(),
     refusedHeaders: new Map(),
     requestHeaders: new Map(),
@@ -295,13 +298,13 @@ function refusalPlan(compiled: CompiledCors, cache: PlanCache, preflight: boolea
     if (preflight && detail.length <= MEMO_DETAIL_LENGTH) remember(memo, detail, refusal);
     return refusal;
   }
-  const key = preflight ? PREFLIGHT_KEY[reason] : reason;
-  let refusal = cache.refusals.get(key);
+  const refusals = preflight ? cache.refusedPreflights : cache.refusals;
+  let refusal = refusals.get(reason);
   if (refusal === undefined) {
     // A refused preflight is answered 403 without any CORS header: the browser then fails it,
     // and the app never runs for it.
     refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason);
-    cache.refusals.set(key, refusal);
+    refusals.set(reason, refusal);
   }
   return refusal;
 }
@@ -338,20 +341,6 @@ function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: Request
   headers.push(named);
   return plan("respond", compiled.preflightStatus, Object.freeze(headers), vary, "refused", true, reason, detail);
 }
-
-/** Cache keys of refused preflights, precomputed: a template string per request cost an allocation and a rehash. */
-const PREFLIGHT_KEY: Readonly<Record<RefusalReason, string>> = {
-  "origin-not-allowed": "p:origin-not-allowed",
-  "origin-null": "p:origin-null",
-  "origin-malformed": "p:origin-malformed",
-  "origin-too-long": "p:origin-too-long",
-  "origin-callback-failed": "p:origin-callback-failed",
-  "method-not-allowed": "p:method-not-allowed",
-  "header-not-allowed": "p:header-not-allowed",
-  "headers-malformed": "p:headers-malformed",
-  "headers-too-long": "p:headers-too-long",
-  "route-uncertain": "p:route-uncertain",
-};
 
 const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
   "origin-not-allowed": "the origin is not in origins, matches no pattern or regex, and allowOrigin (if any) did not allow it",
