@@ -23,10 +23,12 @@ import {
 import { djangoTokenFormat, signedTokenFormat, validateTokenFormat, type TokenFormat } from "./token-format.ts";
 
 /**
- * Options built from another configuration source (Django settings, the environment) carry the source's
- * names under this key, so errors found when the guard is built name `SECRET_KEY`, not `secret`.
+ * Options built from another configuration source (Django settings, the environment) carry, under
+ * this key, a function that rewrites an issue in the source's terms, so errors found when the guard
+ * is built name `SECRET_KEY`, not `secret`. The source brings it, so a guard built from plain
+ * options does not carry the renaming.
  */
-export const SETTING_NAMES: unique symbol = Symbol.for("crossgate.csrf-setting-names");
+export const RENAME_ISSUE: unique symbol = Symbol.for("crossgate.csrf-rename-issue");
 
 /** Everything the request path needs, computed once from validated options. Immutable. */
 export interface CompiledCsrf {
@@ -59,8 +61,8 @@ export function compileCsrf(input: CsrfOptions, subject = "CSRF configuration"):
   const issues = new IssueCollector();
   const compiled = validateCsrf(input, issues);
   if (issues.issues.length > 0) {
-    const names = (input as { [SETTING_NAMES]?: Readonly<Record<string, string>> })?.[SETTING_NAMES];
-    if (names !== undefined) issues.issues.splice(0, issues.issues.length, ...issues.issues.map((issue) => renameIssue(issue, names)));
+    const rename = (input as { [RENAME_ISSUE]?: (issue: ConfigIssue) => ConfigIssue })?.[RENAME_ISSUE];
+    if (typeof rename === "function") issues.issues.splice(0, issues.issues.length, ...issues.issues.map(rename));
   }
   issues.throwIfAny(subject);
   logWarningsOnce(input, issues.warnings, compiled!.logger);
@@ -405,13 +407,4 @@ class ForwardingCollector extends IssueCollector {
   override warn(...args: Parameters<IssueCollector["warn"]>): void {
     this.#target.warn(...args);
   }
-}
-
-/** Renames an option (`secret`, `cookie.name`, `trustedOrigins[2]`) to the setting it came from. */
-function renameIssue(issue: ConfigIssue, names: Readonly<Record<string, string>>): ConfigIssue {
-  const [, base = issue.option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(issue.option) ?? [];
-  const setting = names[base];
-  if (setting === undefined) return issue;
-  const fix = issue.fix.replace(/^pass secret: /, `set ${setting} to `).replace(/, or set tokens: false/, ", or pass { csrf: { tokens: false } } as the second argument");
-  return { ...issue, option: `${setting}${index}`, fix };
 }

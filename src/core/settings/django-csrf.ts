@@ -1,5 +1,5 @@
-import { IssueCollector, markWarningsLogged } from "../errors.ts";
-import { SETTING_NAMES, validateCsrf } from "../csrf/compile.ts";
+import { IssueCollector, markWarningsLogged, type ConfigIssue } from "../errors.ts";
+import { RENAME_ISSUE, validateCsrf } from "../csrf/compile.ts";
 import type { CsrfCookieOptions, CsrfOptions } from "../csrf/options.ts";
 import { CSRF_TOKEN_FORMATS, type CsrfTokenFormat } from "../csrf/token-format.ts";
 import type { CorsOptions } from "../cors/options.ts";
@@ -127,7 +127,7 @@ export function csrfOptionsFromSettings(
   if (Object.keys(cookie).length > 0) options.cookie = cookie;
 
   const merged: CsrfOptions = { ...options, ...extra, cookie: { ...options.cookie, ...extra.cookie } };
-  Object.defineProperty(merged, SETTING_NAMES, { value: OPTION_SETTINGS, enumerable: true });
+  Object.defineProperty(merged, RENAME_ISSUE, { value: issueInSettings, enumerable: true });
 
   // Validate now, naming the settings; the CORS part is reported by the CORS reader, and a missing
   // secret only when the guard is built.
@@ -135,9 +135,8 @@ export function csrfOptionsFromSettings(
   const { cors: _reportedByTheCorsReader, ...withoutCors } = merged;
   validateCsrf(withoutCors, found);
   const renamed = <T extends { readonly option: string }>(item: T): T => {
-    const [, base = item.option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(item.option) ?? [];
-    const setting = OPTION_SETTINGS[base];
-    return setting === undefined ? item : { ...item, option: `${setting}${index}` };
+    const setting = settingOf(item.option);
+    return setting === undefined ? item : { ...item, option: `${setting.name}${setting.index}` };
   };
   for (const issue of found.issues) {
     if (issue.code !== "secret-missing") issues.issues.push(renamed(issue));
@@ -154,4 +153,19 @@ export function headerFromMeta(value: string): string {
   const header = value.slice(5).replace(/_/g, "-");
   if (header.toUpperCase() === "X-CSRFTOKEN") return "X-CSRFToken";
   return header.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+/** The setting an option (`secret`, `cookie.name`, `trustedOrigins[2]`) comes from, and its index if any. */
+function settingOf(option: string): { readonly name: string; readonly index: string } | undefined {
+  const [, base = option, index = ""] = /^([A-Za-z.]+)(\[\d+\])?$/.exec(option) ?? [];
+  const name = OPTION_SETTINGS[base];
+  return name === undefined ? undefined : { name, index };
+}
+
+/** An issue found when the guard is built from these settings (a missing `SECRET_KEY`), in the settings' terms. */
+function issueInSettings(issue: ConfigIssue): ConfigIssue {
+  const setting = settingOf(issue.option);
+  if (setting === undefined) return issue;
+  const fix = issue.fix.replace(/^pass secret: /, `set ${setting.name} to `).replace(/, or set tokens: false/, ", or pass { csrf: { tokens: false } } as the second argument");
+  return { ...issue, option: `${setting.name}${setting.index}`, fix };
 }
