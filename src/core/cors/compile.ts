@@ -1,7 +1,7 @@
 import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.ts";
 import { warnDebugInProduction, type CorsRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
-import { nearestName } from "../internal/suggest.ts";
+import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption } from "../internal/option-checks.ts";
 import {
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -72,28 +72,9 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     issues.add("wrong-type", "options", input, "must be an object.", "pass e.g. { origins: [\"https://app.example.com\"] }.");
     issues.throwIfAny(subject);
   }
-  for (const key of Object.keys(input)) {
-    if (!CORS_OPTION_NAMES.includes(key)) {
-      const near = nearestName(key, CORS_OPTION_NAMES);
-      issues.add(
-        "unknown-option",
-        key,
-        (input as Record<string, unknown>)[key],
-        "is not a crossgate CORS option.",
-        near ? `did you mean "${near}"?` : `use one of: ${CORS_OPTION_NAMES.join(", ")}.`,
-      );
-    }
-  }
+  checkKnownNames(input as Record<string, unknown>, CORS_OPTION_NAMES, "", "CORS option", issues);
 
-  const bool = (name: keyof CorsOptions): boolean => {
-    const value = input[name];
-    if (value === undefined) return false;
-    if (typeof value !== "boolean") {
-      issues.add("wrong-type", name, value, "must be true or false.", `write ${name}: ${Boolean(value)}.`);
-      return false;
-    }
-    return value;
-  };
+  const bool = (name: keyof CorsOptions): boolean => booleanOption(input[name], name, false, issues);
   const credentials = bool("credentials");
   const privateNetwork = bool("privateNetwork");
   const debug = bool("debug");
@@ -121,9 +102,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   }
 
   const onRefusal = input.onRefusal;
-  if (onRefusal !== undefined && typeof onRefusal !== "function") {
-    issues.add("wrong-type", "onRefusal", onRefusal, "must be a function (event) => void.", "pass a function or leave it out.");
-  }
+  checkRefusalListener(onRefusal, issues);
 
   const varyOn = headerNames(input.varyOn, "varyOn", issues, { forbidRequestHeaders: false });
 
@@ -205,10 +184,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     }
   }
 
-  const logger = input.logger ?? console;
-  if (typeof logger?.warn !== "function") {
-    issues.add("wrong-type", "logger", logger, "must have a warn(message) method.", "pass console or an object with warn().");
-  }
+  const logger = loggerOption(input.logger, issues);
 
   if (typeof maxAge === "number" && maxAgeValue !== undefined && maxAge > BROWSER_MAX_AGE_CAPS.chromium) {
     issues.warn(

@@ -3,7 +3,7 @@ import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.
 import { isCorsRoutes } from "../cors/routes.ts";
 import { compileOrigins, type OriginMatcher, type OriginRules } from "../origins.ts";
 import { findBacktracking } from "../internal/regex-shape.ts";
-import { nearestName } from "../internal/suggest.ts";
+import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption } from "../internal/option-checks.ts";
 import { warnDebugInProduction, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
 import type { CookieAttributes } from "./cookie.ts";
@@ -76,16 +76,9 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     return undefined;
   }
   const before = issues.issues.length;
-  unknownKeys(input as Record<string, unknown>, CSRF_OPTION_NAMES, "", "CSRF option", issues);
+  checkKnownNames(input as Record<string, unknown>, CSRF_OPTION_NAMES, "", "CSRF option", issues);
 
-  const bool = (value: unknown, option: string, fallback: boolean): boolean => {
-    if (value === undefined) return fallback;
-    if (typeof value !== "boolean") {
-      issues.add("wrong-type", option, value, "must be true or false.", `write ${option}: ${Boolean(value)}.`);
-      return fallback;
-    }
-    return value;
-  };
+  const bool = (value: unknown, option: string, fallback: boolean): boolean => booleanOption(value, option, fallback, issues);
   const tokens = bool(input.tokens, "tokens", true);
   const trustProxy = bool(input.trustProxy, "trustProxy", false);
   const requireOriginOrReferer = bool(input.requireOriginOrReferer, "requireOriginOrReferer", false);
@@ -202,14 +195,9 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     });
   }
 
-  const logger = input.logger ?? console;
-  if (typeof logger?.warn !== "function") {
-    issues.add("wrong-type", "logger", logger, "must have a warn(message) method.", "pass console or an object with warn().");
-  }
+  const logger = loggerOption(input.logger, issues);
   const onRefusal = input.onRefusal;
-  if (onRefusal !== undefined && typeof onRefusal !== "function") {
-    issues.add("wrong-type", "onRefusal", onRefusal, "must be a function (event) => void.", "pass a function or leave it out.");
-  }
+  checkRefusalListener(onRefusal, issues);
 
   if (issues.issues.length > before) return undefined;
 
@@ -338,7 +326,7 @@ function cookieAttributes(
     issues.add("wrong-type", "cookie", input, "must be an object of cookie attributes.", 'write e.g. cookie: { secure: true }.');
     return defaults();
   }
-  unknownKeys(cookie as Record<string, unknown>, CSRF_COOKIE_OPTION_NAMES, "cookie.", "cookie attribute", issues);
+  checkKnownNames(cookie as Record<string, unknown>, CSRF_COOKIE_OPTION_NAMES, "cookie.", "cookie attribute", issues);
   const name = cookie.name ?? DEFAULT_CSRF_COOKIE_NAME;
   if (typeof name !== "string" || !isToken(name)) {
     issues.add("value-invalid", "cookie.name", name, "is not a valid cookie name.", `write cookie.name: "${DEFAULT_CSRF_COOKIE_NAME}".`);
@@ -381,14 +369,6 @@ function cookieAttributes(
 
 function defaults(): CookieAttributes {
   return { name: DEFAULT_CSRF_COOKIE_NAME, path: "/", domain: undefined, secure: false, sameSite: "Lax", httpOnly: false, maxAgeSeconds: DEFAULT_CSRF_COOKIE_AGE_SECONDS };
-}
-
-function unknownKeys(input: Record<string, unknown>, known: readonly string[], prefix: string, what: string, issues: IssueCollector): void {
-  for (const key of Object.keys(input)) {
-    if (known.includes(key)) continue;
-    const near = nearestName(key, known);
-    issues.add("unknown-option", `${prefix}${key}`, input[key], `is not a crossgate ${what}.`, near ? `did you mean "${prefix}${near}"?` : `use one of: ${known.join(", ")}.`);
-  }
 }
 
 /** Adds issues to another collector after rewriting them. */
