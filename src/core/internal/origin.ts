@@ -155,18 +155,19 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
     const repaired = suggest ? repairOriginEntry(entry) : undefined;
     return repaired === undefined ? otherwise : `write ${JSON.stringify(repaired)}.`;
   };
-  const GENERIC_FIX = 'write it like "https://app.example.com" or "http://localhost:5173".';
+  // A problem whose fix, unless the entry can be repaired, is an example of the form.
+  const malformed = (code: OriginEntryProblem["code"], problem: string): OriginEntryProblem => ({
+    code,
+    problem,
+    fix: fix('write it like "https://app.example.com" or "http://localhost:5173".'),
+  });
   if (entry.trim() !== entry) {
-    return { code: "origin-invalid", problem: "has white space around it; an Origin header never does.", fix: fix(GENERIC_FIX) };
+    return malformed("origin-invalid", "has white space around it; an Origin header never does.");
   }
 
   const schemeEnd = entry.indexOf("://");
   if (schemeEnd <= 0 || !/^[a-z][a-z0-9+.-]*$/i.test(entry.slice(0, schemeEnd))) {
-    return {
-      code: "origin-missing-scheme",
-      problem: "does not start with a scheme and \"://\"; an origin is scheme://host[:port].",
-      fix: fix(GENERIC_FIX),
-    };
+    return malformed("origin-missing-scheme", "does not start with a scheme and \"://\"; an origin is scheme://host[:port].");
   }
   const scheme = entry.slice(0, schemeEnd);
   const rest = entry.slice(schemeEnd + 3);
@@ -174,11 +175,7 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
 
   if (authority.includes("@")) {
-    return {
-      code: "origin-has-userinfo",
-      problem: "contains a user name or password; browsers never send those in Origin.",
-      fix: fix(GENERIC_FIX),
-    };
+    return malformed("origin-has-userinfo", "contains a user name or password; browsers never send those in Origin.");
   }
   if (authorityEnd !== -1) {
     const tail = rest.slice(authorityEnd);
@@ -187,26 +184,18 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
         tail === "/"
           ? "ends with a slash; an Origin header never does, so this entry would never match."
           : "has a path; an Origin header is scheme://host[:port] only, so this entry would never match.";
-      return { code: "origin-has-path", problem, fix: fix(GENERIC_FIX) };
+      return malformed("origin-has-path", problem);
     }
     if (tail.startsWith("?")) {
-      return { code: "origin-has-query", problem: "has a query string; an Origin header never does.", fix: fix(GENERIC_FIX) };
+      return malformed("origin-has-query", "has a query string; an Origin header never does.");
     }
-    return { code: "origin-has-fragment", problem: "has a fragment; an Origin header never does.", fix: fix(GENERIC_FIX) };
+    return malformed("origin-has-fragment", "has a fragment; an Origin header never does.");
   }
   if (/[^\x00-\x7f]/.test(authority)) {
-    return {
-      code: "origin-unicode-host",
-      problem: "has a non-ASCII host; browsers send the punycode form.",
-      fix: fix(GENERIC_FIX),
-    };
+    return malformed("origin-unicode-host", "has a non-ASCII host; browsers send the punycode form.");
   }
   if (entry !== entry.toLowerCase()) {
-    return {
-      code: "origin-uppercase",
-      problem: "has upper-case letters; browsers send scheme and host in lower case, so it would never match.",
-      fix: fix(GENERIC_FIX),
-    };
+    return malformed("origin-uppercase", "has upper-case letters; browsers send scheme and host in lower case, so it would never match.");
   }
 
   const { host, port } = splitHostPort(authority);
@@ -230,11 +219,7 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
   if (neverSent !== undefined) return neverSent;
   const parsed = parseSerializedOrigin(entry);
   if (parsed === undefined) {
-    return {
-      code: "origin-invalid",
-      problem: "is not an origin a browser can send (scheme://host[:port], lower case, port 1-65535).",
-      fix: fix(GENERIC_FIX),
-    };
+    return malformed("origin-invalid", "is not an origin a browser can send (scheme://host[:port], lower case, port 1-65535).");
   }
   return { kind: "exact", origin: entry, parsed };
 }
