@@ -9,6 +9,7 @@
 //   Nothing is signed, so nothing binds the secret to a session.
 
 import type { IssueCollector } from "../errors.ts";
+import { booleanOption } from "../internal/option-checks.ts";
 import { nearestName } from "../internal/suggest.ts";
 import type { CsrfOptions } from "./options.ts";
 import { createTokenSigner, MASKED_LENGTH, maskSecret, randomChars, SECRET_LENGTH, tokenFormatProblem, unmaskToken, type TokenFormatProblem } from "./token.ts";
@@ -137,22 +138,16 @@ export function validateTokenFormat(input: CsrfOptions, tokens: boolean, issues:
       'leave sessionId out (and rotate the token at login), or use tokenFormat: "signed" if no Django backend shares the cookie.',
     );
   }
-  const masked: unknown = (input.cookie as { masked?: unknown } | undefined)?.masked;
-  let maskedCookie = false;
-  if (masked !== undefined) {
-    if (typeof masked !== "boolean") {
-      issues.add("wrong-type", "cookie.masked", masked, "must be true or false.", `write cookie.masked: ${Boolean(masked)}.`);
-    } else if (masked && name !== "django") {
-      issues.add(
-        "value-invalid",
-        "cookie.masked",
-        masked,
-        'only applies with tokenFormat: "django"; crossgate\'s signed cookie is never masked.',
-        'set tokenFormat: "django" to share a Django <= 4.0 cookie, or leave cookie.masked out.',
-      );
-    } else {
-      maskedCookie = masked;
-    }
+  const masked = booleanOption((input.cookie as { masked?: unknown } | undefined)?.masked, "cookie.masked", false, issues);
+  if (masked && name !== "django") {
+    issues.add(
+      "value-invalid",
+      "cookie.masked",
+      masked,
+      'only applies with tokenFormat: "django"; crossgate\'s signed cookie is never masked.',
+      'set tokenFormat: "django" to share a Django <= 4.0 cookie, or leave cookie.masked out.',
+    );
   }
+  const maskedCookie = masked && name === "django";
   return { name, maskedCookie, signs: name === "signed" };
 }
