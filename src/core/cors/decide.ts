@@ -194,9 +194,13 @@ function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestV
   return buildActual(compiled, origin, privateNetwork);
 }
 
+/** `Access-Control-Allow-Origin` for an allowed origin: `*` when every origin is allowed without credentials. */
+function allowOriginHeader(compiled: CompiledCors, origin: string): CorsHeader {
+  return ["Access-Control-Allow-Origin", compiled.origins.any && !compiled.credentials ? "*" : origin];
+}
+
 function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boolean): CorsPlan {
-  const acao = compiled.origins.any && !compiled.credentials ? "*" : origin;
-  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", acao], ...compiled.actualHeaders];
+  const headers: CorsHeader[] = [allowOriginHeader(compiled, origin), ...compiled.actualHeaders];
   if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
   return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
 }
@@ -241,8 +245,7 @@ function buildPreflight(
   reflectedHeaders: string | undefined,
   privateNetwork: boolean,
 ): CorsPlan {
-  const acao = compiled.origins.any && !compiled.credentials ? "*" : origin;
-  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", acao], ...compiled.preflightHeaders];
+  const headers: CorsHeader[] = [allowOriginHeader(compiled, origin), ...compiled.preflightHeaders];
   if (reflectedMethod !== undefined) headers.push(["Access-Control-Allow-Methods", reflectedMethod]);
   if (reflectedHeaders !== undefined) headers.push(["Access-Control-Allow-Headers", reflectedHeaders]);
   if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
@@ -328,7 +331,7 @@ function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: Request
   if (allowedOrigin === undefined || (reason !== "method-not-allowed" && reason !== "header-not-allowed")) {
     return plan(usual.action, usual.status, Object.freeze([named]), vary, "refused", preflight, reason, detail);
   }
-  const headers: CorsHeader[] = [["Access-Control-Allow-Origin", compiled.origins.any && !compiled.credentials ? "*" : allowedOrigin]];
+  const headers: CorsHeader[] = [allowOriginHeader(compiled, allowedOrigin)];
   if (compiled.credentials) headers.push(["Access-Control-Allow-Credentials", "true"]);
   // Explicit names only: a `*` would let browsers that still read it over Authorization grant that.
   const methods = [...compiled.methods];
