@@ -34,6 +34,8 @@ function huffman(lengths: ArrayLike<number>): Huffman {
 const FIXED_LITERALS = huffman(Array.from({ length: 288 }, (_, i) => (i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8)));
 const FIXED_DISTANCES = huffman(new Array<number>(30).fill(5));
 
+const truncated = () => new RangeError("inflate: unexpected end of data");
+
 /** Inflates raw DEFLATE data (no zlib or gzip header). */
 export function inflateRaw(input: Uint8Array): Uint8Array {
   let out = new Uint8Array(input.length * 4 + 1024);
@@ -44,7 +46,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
 
   const bits = (count: number): number => {
     while (bitCount < count) {
-      if (position >= input.length) throw new RangeError("inflate: unexpected end of data");
+      if (position >= input.length) throw truncated();
       bitBuffer |= (input[position++] as number) << bitCount;
       bitCount += 8;
     }
@@ -86,10 +88,10 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
       // Stored block: skip to a byte boundary, then LEN and NLEN.
       bitBuffer = 0;
       bitCount = 0;
-      if (position + 4 > input.length) throw new RangeError("inflate: unexpected end of data");
+      if (position + 4 > input.length) throw truncated();
       const length = (input[position] as number) | ((input[position + 1] as number) << 8);
       position += 4;
-      if (position + length > input.length) throw new RangeError("inflate: unexpected end of data");
+      if (position + length > input.length) throw truncated();
       ensure(length);
       out.set(input.subarray(position, position + length), outLength);
       outLength += length;
