@@ -208,14 +208,7 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
       fix: 'write "https://*.example.com" for subdomains, "http://localhost:*" for any port, or "*" for every origin.',
     };
   }
-  if (port !== "" && DEFAULT_PORTS[scheme] === port) {
-    return {
-      code: "origin-default-port",
-      problem: `names the default port ${port}; browsers omit it, so this entry would never match.`,
-      fix: fix(`write ${JSON.stringify(`${scheme}://${host}`)}.`),
-    };
-  }
-  const neverSent = hostOrPortProblem(scheme, host, port, "entry");
+  const neverSent = defaultPortProblem(scheme, host, port, "entry", fix) ?? hostOrPortProblem(scheme, host, port, "entry");
   if (neverSent !== undefined) return neverSent;
   const parsed = parseSerializedOrigin(entry);
   if (parsed === undefined) {
@@ -237,14 +230,9 @@ function parsePattern(
       "is not a valid pattern; patterns are scheme://*.domain[:port] (one or more subdomain labels) or scheme://host:* (any port).",
     fix: 'write it like "https://*.example.com" or "http://localhost:*".',
   };
-  if (port !== "" && port !== "*" && DEFAULT_PORTS[scheme] === port) {
-    return {
-      code: "origin-default-port",
-      problem: `names the default port ${port}; browsers omit it, so this pattern would never match.`,
-      fix: fix(`write ${JSON.stringify(`${scheme}://${host}`)}.`),
-    };
-  }
-  const neverSent = hostOrPortProblem(scheme, subdomains ? `x${host.slice(1)}` : host, port === "*" ? "" : port, "pattern");
+  const neverSent =
+    defaultPortProblem(scheme, host, port, "pattern", fix) ??
+    hostOrPortProblem(scheme, subdomains ? `x${host.slice(1)}` : host, port === "*" ? "" : port, "pattern");
   if (neverSent !== undefined) return neverSent;
   const concreteHost = subdomains ? `x${host.slice(1)}` : host;
   const concretePort = port === "*" ? "" : port;
@@ -253,6 +241,16 @@ function parsePattern(
   if (subdomains && isIpHost(host.slice(2))) return invalid;
   if (subdomains && /^\d+$/.test(host.slice(host.lastIndexOf(".") + 1))) return invalid;
   return { kind: "pattern", scheme, host: subdomains ? host.slice(1) : host, subdomains, port };
+}
+
+/** A port that is the scheme's default, which browsers omit from `Origin`. */
+function defaultPortProblem(scheme: string, host: string, port: string, what: "entry" | "pattern", fix: (otherwise: string) => string): OriginEntryProblem | undefined {
+  if (port === "" || DEFAULT_PORTS[scheme] !== port) return undefined;
+  return {
+    code: "origin-default-port",
+    problem: `names the default port ${port}; browsers omit it, so this ${what} would never match.`,
+    fix: fix(`write ${JSON.stringify(`${scheme}://${host}`)}.`),
+  };
 }
 
 /**
