@@ -56,7 +56,7 @@ export function start() { return cors({ origin: (o) => (o === "https://app.examp
 /**
  * The most bytes crossgate/fetch (CORS and CSRF) may take minified: test/bench/size.test.ts fails
  * above it, so that growth is a decision. The target is 90 KB; this ceiling is today's size
- * (105.0 KB, 107,534 bytes) plus about 2 KB of room, and comes down as the bundle does.
+ * (104.7 KB, 107,226 bytes) plus about 2 KB of room, and comes down as the bundle does.
  */
 export const FETCH_BUNDLE_BUDGET_BYTES = 107 * 1024;
 
