@@ -197,6 +197,39 @@ describe("crossgate/fastify", () => {
     expect([answer.statusCode, answer.headers["content-length"]]).toEqual([204, undefined]);
   });
 
+  it("hands reply.header every name in lower case, as Fastify stores it", async () => {
+    // A name with capitals costs Fastify a fresh lower-cased string per header and per reply.
+    const names: string[] = [];
+    const app = await build(async (app) => {
+      app.addHook("onRequest", (_request, reply, done) => {
+        const header = reply.header;
+        reply.header = function (this: typeof reply, name: string, value: unknown) {
+          names.push(name);
+          return header.call(this, name, value);
+        } as typeof reply.header;
+        done();
+      });
+      const options = { ...OPTIONS, methods: ["PUT"], requestHeaders: ["x-token"], exposeHeaders: ["x-total"], maxAgeSeconds: 600, privateNetwork: true };
+      await app.register(cors(options));
+      app.put("/items", async () => "item");
+    });
+    const answered = await app.inject({ ...preflight("/items"), headers: { ...preflight("/items").headers, "access-control-request-private-network": "true" } });
+    const actual = await app.inject({ method: "PUT", url: "/items", headers: { origin: APP } });
+    expect([answered.statusCode, answered.headers["access-control-allow-private-network"], acao(actual), actual.headers["access-control-expose-headers"]]).toEqual([204, "true", APP, "x-total"]);
+    expect(new Set(names)).toEqual(
+      new Set([
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+        "access-control-max-age",
+        "access-control-allow-private-network",
+        "access-control-expose-headers",
+        "vary",
+      ]),
+    );
+  });
+
   it("is marked as a non-encapsulated plugin", () => {
     const plugin = cors(OPTIONS) as unknown as Record<symbol, unknown>;
     expect(plugin[Symbol.for("skip-override")]).toBe(true);
