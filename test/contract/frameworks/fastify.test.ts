@@ -68,6 +68,25 @@ describe("crossgate/fastify", () => {
     expect((await app.inject({ url: "/vary", headers: { origin: APP } })).headers.vary).toBe("Accept-Encoding, Origin");
   });
 
+  it("merges Vary back whichever way the handler or an error handler replaced or removed it", async () => {
+    const app = await build(async (app) => {
+      await app.register(cors(OPTIONS));
+      app.setErrorHandler(async (_error, _request, reply) => reply.code(418).header("Vary", "Accept-Language").send("teapot"));
+      app.get("/headers", async (_request, reply) => reply.headers({ Vary: "Accept-Encoding", "X-Other": "1" }).send("ok"));
+      app.get("/removed", async (_request, reply) => reply.removeHeader("Vary").send("ok"));
+      app.get("/failed", async () => {
+        throw new Error("boom");
+      });
+    });
+    const vary = async (url: string) => {
+      const reply = await app.inject({ url, headers: { origin: APP } });
+      return [url, reply.statusCode, acao(reply), reply.headers.vary];
+    };
+    expect(await vary("/headers")).toEqual(["/headers", 200, APP, "Accept-Encoding, Origin"]);
+    expect(await vary("/removed")).toEqual(["/removed", 200, APP, "Origin"]);
+    expect(await vary("/failed")).toEqual(["/failed", 418, APP, "Accept-Language, Origin"]);
+  });
+
   it("applies to the whole app when registered at the root (encapsulated children included)", async () => {
     const app = await build(async (app) => {
       await app.register(cors(OPTIONS));
