@@ -8,7 +8,7 @@ import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput } from "../core/cors/routes.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
-import { applyPlanToResponse, requestViewFromWeb, respondToPlan } from "./internal/web.ts";
+import { applyPlanToResponse, respondToPlan, WebRequestView } from "./internal/web.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -41,7 +41,7 @@ export function cors(options: CorsInput, behaviour: FetchCorsOptions = {}): <Res
   return <Rest extends unknown[]>(handler: FetchHandler<Rest>): FetchHandler<Rest> =>
     async function crossgateCors(request: Request, ...rest: Rest): Promise<Response> {
       if (!claimCorsDecision(request)) return handler(request, ...rest);
-      const plan = await decider.decide(requestViewFromWeb(request));
+      const plan = await decider.decide(new WebRequestView(request));
       if (plan.action === "respond") return respondToPlan(plan);
       let response: Response;
       try {

@@ -9,7 +9,7 @@ import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
-import { requestViewFromWeb, respondToPlan, setPlanHeaders } from "./internal/web.ts";
+import { respondToPlan, setPlanHeaders, WebRequestView } from "./internal/web.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -35,7 +35,7 @@ export function cors(options: CorsInput): MiddlewareHandler {
   const decider = toCorsDecider(options, HONO_MATCHING);
   return async function crossgateCors(c, next) {
     if (!claimCorsDecision(c.req.raw)) return next();
-    const decided = decider.decide(requestViewFromWeb(c.req.raw, c));
+    const decided = decider.decide(new WebRequestView(c.req.raw, c));
     const plan = decided instanceof Promise ? await decided : decided;
     if (plan.action === "respond") return respondToPlan(plan);
     await next();
