@@ -9,7 +9,8 @@ import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
-import { respondToPlan, setPlanHeaders, WebRequestView } from "./internal/web.ts";
+import { keepVary } from "./internal/keep-vary.ts";
+import { lowerCaseName, respondToPlan, setPlanHeaders, WebRequestView } from "./internal/web.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";
@@ -23,7 +24,8 @@ const HONO_MATCHING: PathMatching = { caseSensitive: true, decodesPath: true, me
 
 /**
  * CORS middleware for Hono. Preflights are answered here; every other response, including
- * `app.onError` and `app.notFound` ones, gets the policy's headers and a merged `Vary`.
+ * `app.onError` and `app.notFound` ones, gets the policy's headers and a merged `Vary` (on
+ * @hono/node-server through the Node response, so they are not on `c.res`; elsewhere on `c.res`).
  * The first crossgate middleware a request meets decides it, so mount specific paths first;
  * `cors(false)` turns CORS off under a path.
  * `allowOrigin` callbacks receive the Hono context as `request.raw`.
@@ -38,8 +40,13 @@ export function cors(options: CorsInput): MiddlewareHandler {
     const decided = decider.decide(new WebRequestView(c.req.raw, c));
     const plan = decided instanceof Promise ? await decided : decided;
     if (plan.action === "respond") return respondToPlan(plan);
+    if (plan.headers.length === 0 && plan.vary === "") return next();
+    const outgoing = nodeResponseOf(c.env);
+    if (outgoing !== undefined) {
+      setNodePlanHeaders(plan, outgoing);
+      return next();
+    }
     await next();
-    if (plan.headers.length === 0 && plan.vary === "") return;
     // After next(): the handler's, onError's or notFound's response is final by now.
     try {
       setPlanHeaders(plan, c.res.headers);
@@ -49,5 +56,40 @@ export function cors(options: CorsInput): MiddlewareHandler {
       setPlanHeaders(plan, c.res.headers);
     }
   };
+}
+
+/** The Node `ServerResponse` in @hono/node-server's bindings (typed here without importing `node:http`). */
+type NodeResponse = Parameters<typeof keepVary>[0];
+
+/**
+ * The Node response @hono/node-server writes this request's answer to (`c.env.outgoing`, its
+ * documented `HttpBindings`), while its head is not written yet; `undefined` on other runtimes and
+ * in `app.request()`.
+ */
+function nodeResponseOf(env: unknown): NodeResponse | undefined {
+  const outgoing = (env as { outgoing?: Partial<NodeResponse> | null } | undefined)?.outgoing;
+  return outgoing != null && typeof outgoing.setHeader === "function" && typeof outgoing.writeHead === "function" && outgoing.headersSent === false
+    ? (outgoing as NodeResponse)
+    : undefined;
+}
+
+/**
+ * On @hono/node-server the plan's headers go on the Node response before the handler runs, as the
+ * node:http adapter sets them, and `Vary` is merged again when the head is written: node-server
+ * writes a response through `writeHead(status, headers)`, which adds the response's own headers
+ * (a handler's, onError's or notFound's, also immutable ones from `fetch()`) to these. The
+ * `Response` then keeps the plain header record (or none) that node-server writes without building
+ * a `Headers` object, which setting the headers on `c.res.headers` after `next()` would cost.
+ * So middleware mounted before this one does not see the CORS headers on `c.res`, and a header of
+ * the same name on the response wins, as with node:http; `Vary` is merged. The names go in lower
+ * case, as node-server sends a `Headers` object's.
+ */
+function setNodePlanHeaders(plan: CorsPlan, outgoing: NodeResponse): void {
+  const headers = plan.headers;
+  for (let index = 0; index < headers.length; index++) {
+    const header = headers[index]!;
+    outgoing.setHeader(lowerCaseName(header[0]), header[1]);
+  }
+  if (plan.vary !== "") keepVary(outgoing, plan.vary);
 }
 export { csrf, csrfRequestView, csrfTokenHandler, rotateCsrfToken } from "./csrf/hono.ts";

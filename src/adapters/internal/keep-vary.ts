@@ -1,7 +1,8 @@
 /**
  * Keeps `Origin` (and the plan's other `Vary` tokens) in a Node response's `Vary` until the head
  * is written, whatever the app does in between. Shared by the Node (Express, Connect) and Koa
- * adapters: both hand the raw `ServerResponse` to code that can replace `Vary`.
+ * adapters, which hand the raw `ServerResponse` to code that can replace `Vary`, and by the Hono
+ * adapter on @hono/node-server, which writes the app's `Response` through `writeHead`.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { mergeVary } from "../../core/internal/vary.ts";

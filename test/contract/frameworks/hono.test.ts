@@ -11,6 +11,35 @@ const APP = "https://app.example.com";
 const OPTIONS = { origins: [APP], credentials: true };
 const get = (path: string, origin = APP) => new Request(`http://localhost${path}`, { headers: { Origin: origin } });
 
+/** What @hono/node-server handed `writeHead`: the status, the header argument and the Node response's ACAO then. */
+interface Written {
+  readonly path: string;
+  readonly status: number;
+  readonly headers: unknown;
+  readonly acao: unknown;
+}
+
+/** Serves `app` through @hono/node-server on 127.0.0.1, recording every `writeHead` call; `ask` gets the base URL. */
+async function withRecordedHeads(app: Hono, ask: (base: string) => Promise<void>): Promise<Written[]> {
+  const written: Written[] = [];
+  const listener = getRequestListener(app.fetch);
+  const server = createServer((req, res: ServerResponse) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, status: number, headers?: unknown) {
+      written.push({ path: req.url!, status, headers, acao: this.getHeader("access-control-allow-origin") });
+      return writeHead.call(this, status, headers as never);
+    } as typeof res.writeHead;
+    void listener(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await ask(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return written;
+}
+
 describe("crossgate/hono", () => {
   it("applies under the path it is mounted on only", async () => {
     const app = new Hono();
@@ -83,28 +112,14 @@ describe("crossgate/hono", () => {
     const app = new Hono();
     app.use("/a/*", cors({ ...OPTIONS, maxAgeSeconds: 600 }));
     app.use("/b/*", cors({ ...OPTIONS, preflightStatus: 200 }));
-    const written: [number, unknown][] = [];
-    const listener = getRequestListener(app.fetch);
-    const server = createServer((req, res: ServerResponse) => {
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: ServerResponse, status: number, headers?: unknown) {
-        written.push([status, headers]);
-        return writeHead.call(this, status, headers as never);
-      } as typeof res.writeHead;
-      void listener(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const ask = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { method: "OPTIONS", headers: { Origin: APP, "Access-Control-Request-Method": "PUT" } });
+    const written = await withRecordedHeads(app, async (base) => {
+      const ask = (path: string) => fetch(`${base}${path}`, { method: "OPTIONS", headers: { Origin: APP, "Access-Control-Request-Method": "PUT" } });
       for (const path of ["/a/x", "/a/y", "/b/x"]) expect((await ask(path)).status).toBe(path.startsWith("/b") ? 200 : 204);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
     // The same frozen record each time (built once per plan), in the lower-case, sorted form a
     // Headers init used to give, so the bytes on the wire are those of a Headers init.
-    const [first, second, ok] = written.map(([, headers]) => headers as Record<string, string>);
-    expect(written.map(([status]) => status)).toEqual([204, 204, 200]);
+    const [first, second, ok] = written.map(({ headers }) => headers as Record<string, string>);
+    expect(written.map(({ status }) => status)).toEqual([204, 204, 200]);
     expect(second).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
     expect(Object.entries(first!)).toEqual([
@@ -116,6 +131,35 @@ describe("crossgate/hono", () => {
       ["vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"],
     ]);
     expect(ok!["content-length"]).toBe("0");
+  });
+
+  it("on @hono/node-server, sets actual requests' headers on the Node response, so node-server keeps writing a handler's response from its plain record", async () => {
+    const app = new Hono();
+    app.use(cors({ ...OPTIONS, exposeHeaders: ["X-Total"] }));
+    app.onError((_error, c) => c.text("failed", 503));
+    app.get("/text", (c) => c.text("ok"));
+    app.get("/vary", (c) => c.text("vary", 200, { Vary: "Accept-Encoding" }));
+    app.get("/go", () => Response.redirect("https://app.example.com/next", 307));
+    app.get("/stream", () => new Response(new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode("streamed")), controller.close()) })));
+    app.get("/boom", () => {
+      throw new Error("boom");
+    });
+    const written = await withRecordedHeads(app, async (base) => {
+      const ask = async (path: string) => {
+        const reply = await fetch(`${base}${path}`, { headers: { Origin: APP }, redirect: "manual" });
+        const h = reply.headers;
+        return [path, reply.status, await reply.text(), h.get("access-control-allow-origin"), h.get("access-control-allow-credentials"), h.get("access-control-expose-headers"), h.get("vary")];
+      };
+      expect(await ask("/text")).toEqual(["/text", 200, "ok", APP, "true", "x-total", "Origin"]);
+      expect(await ask("/vary")).toEqual(["/vary", 200, "vary", APP, "true", "x-total", "Accept-Encoding, Origin"]);
+      expect(await ask("/go")).toEqual(["/go", 307, "", APP, "true", "x-total", "Origin"]);
+      expect(await ask("/stream")).toEqual(["/stream", 200, "streamed", APP, "true", "x-total", "Origin"]);
+      expect(await ask("/boom")).toEqual(["/boom", 503, "failed", APP, "true", "x-total", "Origin"]);
+      expect((await fetch(`${base}/missing`, { headers: { Origin: APP } })).headers.get("access-control-allow-origin")).toBe(APP);
+    });
+    // c.text("ok") reaches writeHead as node-server's own default record: no Headers object was built
+    // for it. The CORS headers were already on the Node response.
+    expect(written[0]).toEqual({ path: "/text", status: 200, headers: { "Content-Type": "text/plain; charset=UTF-8" }, acao: APP });
   });
 
   it("imports no node: module (runtime-neutral, as are the Fetch adapter and the shared glue)", () => {
