@@ -139,7 +139,8 @@ function responseShape(port: number, kind: HttpKind): Promise<HttpFigure["respon
   });
 }
 
-function requestHeaders(kind: HttpKind): Record<string, string> {
+/** What the client sends for each kind: an allowed GET, or an allowed preflight asking for PUT and two headers. */
+export function requestHeaders(kind: HttpKind): Record<string, string> {
   if (kind === "get") return { Origin: ALLOWED_ORIGIN };
   return { Origin: ALLOWED_ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-request-id" };
 }

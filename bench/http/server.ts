@@ -8,9 +8,11 @@
  * The parent reads the server's own cost through stdin: each line `stats` is answered on stdout
  * with `stats {"cpuUs":…,"requests":…}`, the process's CPU time (user + system, from
  * `process.cpuUsage()`) and the number of requests it has received, so CPU time per request is
- * measured by the server itself, whatever the client's speed.
+ * measured by the server itself, whatever the client's speed. Each line `mark` calls `os.uptime()`
+ * and is answered `mark {}`: under callgrind (bench/http/instructions.ts) it separates stretches.
  */
 import { createServer, type Server } from "node:http";
+import { uptime } from "node:os";
 import fastifyCors from "@fastify/cors";
 import { serve } from "@hono/node-server";
 import expressCors from "cors";
@@ -129,6 +131,12 @@ let requests = 0;
 server.on("request", () => void requests++);
 console.log("ready");
 onLines(process.stdin, (line) => {
+  if (line === "mark") {
+    // bench/http/instructions.ts runs this process under callgrind, which dumps its counters on each call.
+    uptime();
+    process.stdout.write("mark {}\n");
+    return;
+  }
   if (line !== "stats") return;
   const { user, system } = process.cpuUsage();
   process.stdout.write(`stats ${JSON.stringify({ cpuUs: user + system, requests })}\n`);

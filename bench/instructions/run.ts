@@ -14,7 +14,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
@@ -74,17 +74,18 @@ export async function valgrindAvailable(): Promise<boolean> {
 }
 
 /**
- * Bundles the worker next to bench/ so that its imports resolve to the project's node_modules.
- * The path is the same every time: a different path length shifts the heap, and with it when a
- * garbage collection lands in a measured stretch.
+ * Bundles `entry` (a script run under valgrind, so no TypeScript loader runs there) into `dir`,
+ * next to bench/ so that its imports resolve to the project's node_modules. The path is the same
+ * every time: a different path length shifts the heap, and with it when a garbage collection lands
+ * in a measured stretch.
  */
-async function bundleWorker(): Promise<{ file: string; cleanup(): void }> {
-  const dir = join(fileURLToPath(new URL(".", import.meta.url)), ".worker");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
-  const file = join(dir, "worker.mjs");
+export async function bundleForCallgrind(entry: URL, dir: URL): Promise<{ file: string; cleanup(): void }> {
+  const folder = fileURLToPath(dir);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder);
+  const file = join(folder, basename(fileURLToPath(entry)).replace(/\.ts$/, ".mjs"));
   await build({
-    entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(entry)],
     outfile: file,
     bundle: true,
     platform: "node",
@@ -93,11 +94,11 @@ async function bundleWorker(): Promise<{ file: string; cleanup(): void }> {
     packages: "external",
     logLevel: "error",
   });
-  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { file, cleanup: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 /** The callgrind dump files of a run, in dump order. */
-function dumpFiles(dir: string): string[] {
+export function dumpFiles(dir: string): string[] {
   return readdirSync(dir)
     .map((name) => /^cg\.out\.(\d+)$/.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
@@ -106,7 +107,7 @@ function dumpFiles(dir: string): string[] {
 }
 
 /** The `summary:` (total instructions) of a callgrind dump file. */
-function dumpTotal(file: string): number {
+export function dumpTotal(file: string): number {
   const text = readFileSync(file, "utf8");
   const summary = /^summary:\s*(\d+)/m.exec(text) ?? /^totals:\s*(\d+)/m.exec(text);
   return summary ? Number(summary[1]) : 0;
@@ -116,7 +117,7 @@ function dumpTotal(file: string): number {
 const COMPILER_ENTRIES = /^\s*([\d,]+) \(.*?\)\s+\S*:v8::internal::Runtime_(?:CompileOptimized|CompileLazy)\(/;
 
 /** Instructions spent under V8's compile entry points in a dump (callgrind_annotate's inclusive costs). */
-async function compilerInstructions(file: string): Promise<number> {
+export async function compilerInstructions(file: string): Promise<number> {
   const { stdout } = await run("callgrind_annotate", ["--inclusive=yes", "--threshold=100", file], { maxBuffer: 256 * 1024 * 1024 });
   let total = 0;
   for (const line of stdout.split("\n")) {
@@ -175,7 +176,7 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
 export async function runInstructions(options: InstructionOptions): Promise<InstructionRun> {
   const list = (await contenders()).filter((contender) => options.frameworks.includes(contender.framework) && (options.contenders?.includes(contender.id) ?? true));
   const scenarios = options.scenarios ?? SCENARIOS.filter((scenario) => scenario.scored).map((scenario) => scenario.id);
-  const worker = await bundleWorker();
+  const worker = await bundleForCallgrind(new URL("./worker.ts", import.meta.url), new URL("./.worker/", import.meta.url));
   try {
     const runs: InstructionSample[][] = [];
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
