@@ -168,4 +168,51 @@ describe("firstRefusedInList", () => {
     expect(firstRefusedInList(run, `${" ".repeat(4_000)}x${" ".repeat(40)}y`, accept)).toBe("\0malformed");
     expect(firstRefusedInList(run, `${"Content-Type ,".repeat(292)}x-evil`, accept)).toBe("x-evil");
   });
+
+  // Each shape the patterns read in one pass (see allowedHeaderRunEnd), about 4 KB long, with the
+  // verdict of the literal reading above, so that every pattern and every hand-over between them
+  // is taken: capitals, whitespace and tabs, runs of empty elements, their mix, and long tokens.
+  const listOf = (elements: readonly string[], separator: string) => {
+    let value = elements[0]!;
+    for (let index = 1; value.length < 4_000; index++) value += separator + elements[index % elements.length]!;
+    return value;
+  };
+  const shapes: [string, string][] = [
+    ["browser form", listOf(["content-type", "x-request-id"], ",")],
+    ["capitals", listOf(["Content-Type", "X-Request-ID"], ",")],
+    ["capitals after the browser form", `content-type,${listOf(["X-REQUEST-ID", "content-type"], ",")}`],
+    ["spaces", listOf(["content-type", "x-request-id"], " , ")],
+    ["tabs", listOf(["content-type", "x-request-id"], "\t,\t")],
+    ["capitals, spaces and tabs", listOf(["Content-Type", "X-Request-Id"], " ,\t")],
+    ["capitals after spaces", `content-type , ${listOf(["X-Request-Id", "content-type"], ", ")}`],
+    ["runs of empty elements", listOf(["content-type", "", "", "x-request-id", ""], ",")],
+    ["only commas", ",".repeat(4_096)],
+    ["commas and blanks", " ,\t,".repeat(1_024)],
+    ["whitespace, then a name", `${" \t".repeat(2_000)}content-type`],
+    ["one long token", `x-${"a".repeat(4_094)}`],
+    ["one long token in capitals", `X-${"A".repeat(4_094)}`],
+    ["a long token after allowed names", `content-type, X-Request-ID,${"b".repeat(3_000)}`],
+    ["a malformed character late in a long token", `x-${"a".repeat(4_000)}@a`],
+    ["a malformed character late in a long list", `${listOf(["Content-Type", "x-request-id"], " ,")},x@y`],
+    ["a refused name late in a long list", `${listOf(["Content-Type", "x-request-id"], ",,")},x-evil`],
+    ["a refused name after whitespace", `${listOf(["content-type"], ", ")},  X-Evil  ,content-type`],
+  ];
+  it.each(shapes)("reads %s as a literal reading of RFC 9110 does", (_label, value) => {
+    for (const [, names, anyName, authorization] of [...policies, ["a long token listed", ["content-type", "b".repeat(3_000), `x-${"a".repeat(4_094)}`], false, false] as const]) {
+      const listed = new Set<string>(names);
+      const accept = (name: string) => listed.has(name) || (anyName && (name !== "authorization" || authorization));
+      expect(firstRefusedInList(allowedHeaderRun(listed, anyName, authorization), value, accept)).toBe(reference(value, accept));
+    }
+  });
+
+  it("hands over from the browsers' form to the caseless and whitespace patterns where it stops", () => {
+    const run = allowedHeaderRun(["content-type", "x-request-id"], false, false);
+    const mixed = "content-type,X-Request-ID , content-type,\tCONTENT-TYPE";
+    expect(allowedHeaderRunEnd(run, mixed)).toBe(13);
+    expect(allowedHeaderRunEnd(run, mixed, 0, true)).toBe(mixed.length);
+    // It stops before the first non-blank character of the element at fault.
+    expect(allowedHeaderRunEnd(run, "content-type , \t x-evil", 0, true)).toBe(17);
+    expect(allowedHeaderRunEnd(run, "Content-Type,X-Evil", 0, true)).toBe(13);
+    expect(allowedHeaderRunEnd(run, "a,".repeat(2_000), 0, true)).toBe(0);
+  });
 });
