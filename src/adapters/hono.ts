@@ -3,7 +3,7 @@
  * Runtime-neutral (Web `Request`/`Headers` only), so it runs on Node via `@hono/node-server`,
  * Bun, Deno and Workers alike. Glue only: the core decides.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
@@ -40,22 +40,29 @@ export function cors(options: CorsInput): MiddlewareHandler {
     const decided = decider.decide(new WebRequestView(c.req.raw, c));
     const plan = decided instanceof Promise ? await decided : decided;
     if (plan.action === "respond") return respondToPlan(plan);
-    if (plan.headers.length === 0 && plan.vary === "") return next();
-    const outgoing = nodeResponseOf(c.env);
-    if (outgoing !== undefined) {
-      setNodePlanHeaders(plan, outgoing);
-      return next();
-    }
-    await next();
-    // After next(): the handler's, onError's or notFound's response is final by now.
-    try {
-      setPlanHeaders(plan, c.res.headers);
-    } catch {
-      // Immutable headers (a response from fetch() or Response.redirect()): use a copy.
-      c.res = new Response(c.res.body, c.res);
-      setPlanHeaders(plan, c.res.headers);
-    }
+    return passOn(plan, c, next);
   };
+}
+
+/** Hands a request the plan lets through to the app, with the plan's headers on its response. */
+function passOn(plan: CorsPlan, c: Context, next: Next): Promise<void> {
+  if (plan.headers.length === 0 && plan.vary === "") return next();
+  const outgoing = nodeResponseOf(c.env);
+  if (outgoing === undefined) return setAfterNext(plan, c, next);
+  setNodePlanHeaders(plan, outgoing);
+  return next();
+}
+
+async function setAfterNext(plan: CorsPlan, c: Context, next: Next): Promise<void> {
+  await next();
+  // After next(): the handler's, onError's or notFound's response is final by now.
+  try {
+    setPlanHeaders(plan, c.res.headers);
+  } catch {
+    // Immutable headers (a response from fetch() or Response.redirect()): use a copy.
+    c.res = new Response(c.res.body, c.res);
+    setPlanHeaders(plan, c.res.headers);
+  }
 }
 
 /** The Node `ServerResponse` in @hono/node-server's bindings (typed here without importing `node:http`). */
