@@ -9,6 +9,7 @@ import type { Framework } from "./contenders.ts";
 import type { HttpRun } from "./http/run.ts";
 import type { HttpFramework, HttpKind } from "./http/targets.ts";
 import type { InProcessRun } from "./inprocess.ts";
+import { MANY_ORIGINS_BASELINE } from "./scenarios.ts";
 
 export const TARGETS = {
   leadOverEveryPeer: 1,
@@ -54,7 +55,7 @@ export interface FrameworkAnalysis {
   readonly peer: string;
   readonly rows: readonly FrameworkRow[];
   readonly geomeanLead: number;
-  /** crossgate above the no-op with 10,000 exact origins ÷ with one. */
+  /** crossgate above the no-op with 10,000 exact origins ÷ with only the origin it is asked for (exact-1). */
   readonly manyOriginsRatio: number;
   /** Whether the framework's own cost is small enough for the targets to be judged on it. */
   readonly scored: boolean;
@@ -130,7 +131,7 @@ export interface InstructionCounts {
       /** The largest difference between runs of any contender, relative to its count above the no-op. */
       readonly spread: number;
     }[];
-    /** crossgate with 10,000 exact origins ÷ with one, in instructions above the no-op. */
+    /** crossgate with 10,000 exact origins ÷ with only the origin asked for (exact-1), in instructions above the no-op. */
     readonly manyOriginsRatio: number | undefined;
   }[];
 }
@@ -157,7 +158,7 @@ export function readInstructionCounts(markdown: string): InstructionCounts | und
       runs = Math.max(runs, values.length);
       return { scenario: cells[1]!, crossgate: values.reduce((sum, value) => sum + value, 0) / values.length, spread: Number(cells[spreadColumn]!.replace("%", "")) / 100 };
     });
-    const one = rows.find((row) => row.scenario === "simple-allowed");
+    const one = rows.find((row) => row.scenario === MANY_ORIGINS_BASELINE) ?? rows.find((row) => row.scenario === "simple-allowed");
     const many = rows.find((row) => row.scenario === "exact-10k");
     frameworks.push({ framework, rows, manyOriginsRatio: one === undefined || many === undefined ? undefined : many.crossgate / one.crossgate });
   }
@@ -193,7 +194,8 @@ export function analyse(inProcess: InProcessRun, http: HttpRun | undefined, inst
       };
     });
     const scored = rows.filter((row) => row.scored);
-    const one = rows.find((row) => row.scenario === "simple-allowed")!;
+    // Reports from before exact-1 existed divide by simple-allowed, the same request shape.
+    const one = rows.find((row) => row.scenario === MANY_ORIGINS_BASELINE) ?? rows.find((row) => row.scenario === "simple-allowed")!;
     const many = rows.find((row) => row.scenario === "exact-10k")!;
     frameworks.push({
       framework,

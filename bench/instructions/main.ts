@@ -68,6 +68,8 @@ export function toMarkdown(run: InstructionRun): string {
     "each count leaves it out (callgrind's inclusive cost of V8's compile entry points in the stretch; deoptimisations stay",
     "counted), and the \"compiler\" column gives the largest share of a stretch it was. Figures are instructions above the",
     `framework's no-op middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,
+    "`exact-1` (not scored) is exact-10k's request with only the origin it sends listed, counted just before exact-10k:",
+    "the 10,000-origin ratio divides by it, because a scenario counted after others costs more than the same one counted first.",
     "",
   ];
   const first = run.runs[0] ?? [];

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { contenders, type Contender } from "../contenders.ts";
-import { SCENARIOS } from "../scenarios.ts";
+import { MANY_ORIGINS_BASELINE, SCENARIOS } from "../scenarios.ts";
 
 const run = promisify(execFile);
 
@@ -175,7 +175,7 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
 /** Counts every contender of the chosen frameworks on every scored scenario (or the chosen ones), `repetitions` times. */
 export async function runInstructions(options: InstructionOptions): Promise<InstructionRun> {
   const list = (await contenders()).filter((contender) => options.frameworks.includes(contender.framework) && (options.contenders?.includes(contender.id) ?? true));
-  const scenarios = options.scenarios ?? SCENARIOS.filter((scenario) => scenario.scored).map((scenario) => scenario.id);
+  const scenarios = options.scenarios ?? SCENARIOS.filter((scenario) => scenario.scored || scenario.id === MANY_ORIGINS_BASELINE).map((scenario) => scenario.id);
   const worker = await bundleForCallgrind(new URL("./worker.ts", import.meta.url), new URL("./.worker/", import.meta.url));
   try {
     const runs: InstructionSample[][] = [];
