@@ -22,7 +22,7 @@ import { cors as honoCors } from "hono/cors";
 import { cors as crossgateFastify } from "../../src/adapters/fastify.ts";
 import { cors as crossgateHono } from "../../src/adapters/hono.ts";
 import { cors as crossgateNode } from "../../src/adapters/node.ts";
-import { fastifyLimit, honoLimit, nodeLimit } from "../limit.ts";
+import { fastifyLimit, honoNodeServerLimit, nodeLimit } from "../limit.ts";
 import { crossgateOptions, expressStyleOptions, honoOptions } from "../peers/options.ts";
 import { scenarioById } from "../scenarios.ts";
 import { onLines } from "./lines.ts";
@@ -109,8 +109,8 @@ async function start(framework: HttpFramework, target: HttpTarget, port: number)
   if (target === "crossgate") app.use(crossgateHono(crossgateOptions(policy)));
   if (target === "peer") app.use(honoCors(honoOptions(policy)));
   if (target === "limit") {
-    const get = honoLimit(GET_ANSWER);
-    const preflight = honoLimit(PREFLIGHT_ANSWER);
+    const get = honoNodeServerLimit(GET_ANSWER);
+    const preflight = honoNodeServerLimit(PREFLIGHT_ANSWER);
     app.use((c, next) => (c.req.method === "OPTIONS" ? preflight : get)(c, next));
   }
   app.get(PATH, (c) => c.text("ok"));
