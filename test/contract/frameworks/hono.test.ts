@@ -162,6 +162,18 @@ describe("crossgate/hono", () => {
     expect(written[0]).toEqual({ path: "/text", status: 200, headers: { "Content-Type": "text/plain; charset=UTF-8" }, acao: APP });
   });
 
+  it("lets a handler's own Access-Control-Expose-Headers win on @hono/node-server (as on node:http) and sets crossgate's over it elsewhere, merging Vary on both", async () => {
+    const app = new Hono();
+    app.use(cors({ ...OPTIONS, exposeHeaders: ["X-Total"] }));
+    app.get("/own", (c) => c.text("own", 200, { "Access-Control-Expose-Headers": "x-page", Vary: "Accept" }));
+    await withRecordedHeads(app, async (base) => {
+      const reply = await fetch(`${base}/own`, { headers: { Origin: APP } });
+      expect([reply.headers.get("access-control-expose-headers"), reply.headers.get("access-control-allow-origin"), reply.headers.get("vary")]).toEqual(["x-page", APP, "Accept, Origin"]);
+    });
+    const reply = await app.request(get("/own"));
+    expect([reply.headers.get("access-control-expose-headers"), reply.headers.get("access-control-allow-origin"), reply.headers.get("vary")]).toEqual(["x-total", APP, "Accept, Origin"]);
+  });
+
   it("imports no node: module (runtime-neutral, as are the Fetch adapter and the shared glue)", () => {
     for (const file of ["hono.ts", "fetch.ts", "internal/web.ts", "internal/claim.ts"]) {
       const source = readFileSync(new URL(`../../../src/adapters/${file}`, import.meta.url), "utf8");
