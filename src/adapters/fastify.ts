@@ -12,6 +12,7 @@ import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { FastifyRouteTable, fastifyPathMatching, type FastifyRouting } from "./internal/fastify-routes.ts";
+import { lowerCaseName } from "./internal/lower-case-name.ts";
 import { HeaderRecordView } from "./internal/record-view.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput, CorsSetting };
@@ -157,30 +158,12 @@ function apply(plan: CorsPlan, reply: FastifyReply, next: (error?: Error) => voi
   next();
 }
 
-/**
- * Every header name a plan can carry, in lower case, as string literals. `reply.header(name)` stores
- * the header under `name.toLowerCase()`: for a name with capitals that is a fresh string, which V8
- * must look up in its string table before it can store or read a property with it (under callgrind
- * about 800 instructions per header, more than the rest of an allowed simple request). A name already
- * in lower case comes back as the same literal, and the store takes V8's cached path. Fastify sends
- * the names in lower case either way, so the response does not change.
- */
-const LOWER_CASE_NAMES: ReadonlyMap<string, string> = new Map([
-  ["Access-Control-Allow-Origin", "access-control-allow-origin"],
-  ["Access-Control-Allow-Credentials", "access-control-allow-credentials"],
-  ["Access-Control-Expose-Headers", "access-control-expose-headers"],
-  ["Access-Control-Allow-Methods", "access-control-allow-methods"],
-  ["Access-Control-Allow-Headers", "access-control-allow-headers"],
-  ["Access-Control-Max-Age", "access-control-max-age"],
-  ["Access-Control-Allow-Private-Network", "access-control-allow-private-network"],
-]);
-
 /** Sets the plan's headers and merges `Vary`; returns the `Vary` value set, if any. */
 function setHeaders(plan: CorsPlan, reply: FastifyReply): string | undefined {
   const headers = plan.headers;
   for (let index = 0; index < headers.length; index++) {
     const header = headers[index]!;
-    reply.header(LOWER_CASE_NAMES.get(header[0]) ?? header[0], header[1]);
+    reply.header(lowerCaseName(header[0]), header[1]);
   }
   if (plan.vary === "") return undefined;
   const vary = mergeVary(reply.getHeader("vary") as string | string[] | undefined, plan.vary);

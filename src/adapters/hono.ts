@@ -10,7 +10,8 @@ import type { CorsPolicy } from "../core/cors/policy.ts";
 import { toCorsDecider, type CorsInput, type PathMatching } from "../core/cors/routes.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
 import { keepVary } from "./internal/keep-vary.ts";
-import { lowerCaseName, respondToPlan, setPlanHeaders, WebRequestView } from "./internal/web.ts";
+import { lowerCaseName } from "./internal/lower-case-name.ts";
+import { respondToPlan, setPlanHeaders, WebRequestView } from "./internal/web.ts";
 
 export type { CorsOptions, CorsPolicy, CorsPlan, CorsInput };
 export { corsRoutes, type CorsRoute, type CorsRoutes } from "../core/cors/routes.ts";

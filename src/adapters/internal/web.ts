@@ -5,6 +5,7 @@
 import type { CorsPlan } from "../../core/cors/decide.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 import { pathOf, type RequestView } from "../../core/request.ts";
+import { lowerCaseName } from "./lower-case-name.ts";
 
 /**
  * A `RequestView` over a Web `Request`, as a class (`header` on the prototype: one small allocation
@@ -85,21 +86,6 @@ export function applyPlanToResponse(plan: CorsPlan, response: Response): Respons
     return copy;
   }
 }
-
-/**
- * A plan header's name in lower case, the same string each time. `Headers.set` and `get` (and Node's
- * `setHeader`) lower-case every name they are given: a name with capitals costs a fresh string each
- * time (about 500 instructions per header under callgrind), one already in lower case does not.
- * `Headers` sends lower-case names either way, so the bytes sent do not change. Plans carry a
- * handful of names, so the map stays small.
- */
-export function lowerCaseName(name: string): string {
-  let lower = lowerCaseNames.get(name);
-  if (lower === undefined) lowerCaseNames.set(name, (lower = name.toLowerCase()));
-  return lower;
-}
-
-const lowerCaseNames = new Map<string, string>();
 
 /** Sets the plan's headers on `headers`, replacing earlier values, and merges `Vary` into it. */
 export function setPlanHeaders(plan: CorsPlan, headers: Headers): void {
