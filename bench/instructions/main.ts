@@ -5,7 +5,10 @@
  * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
  * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`,
  * `--acrh=yes|no|only` (default yes: with node, also the Access-Control-Request-Headers shapes of
- * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md).
+ * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md),
+ * `--scenarios=<id,...>` and `--contenders=<framework/role,...>` (count only those; keep the
+ * framework's `noop`, and its `limit` for the ratio), `--write=no` (print instead of writing).
+ * To probe one change: `--frameworks=node --scenarios=origin-refused --runs=1 --acrh=no --write=no`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -22,6 +25,12 @@ const { values } = parseArgs({
     parallel: { type: "string", default: "2" },
     json: { type: "boolean", default: false },
     acrh: { type: "string", default: "yes" },
+    /** Comma-separated scenario ids (default: every scored one and exact-1). */
+    scenarios: { type: "string" },
+    /** Comma-separated contender ids such as node/noop,node/crossgate (default: every one). */
+    contenders: { type: "string" },
+    /** `no`: print the tables instead of rewriting BENCHMARKS.md (for probing a change). */
+    write: { type: "string", default: "yes" },
   },
 });
 if (!(await valgrindAvailable())) {
@@ -43,9 +52,16 @@ const result = await runInstructions({
   rewarm: Number(values.rewarm),
   measured: Number(values.measured),
   parallel: Number(values.parallel),
+  scenarios: values.scenarios?.split(","),
+  contenders: values.contenders?.split(","),
   log,
 });
 const markdown = `${toMarkdown(result)}${shapes === "" ? "" : `\n${shapes}`}`;
+if (values.write === "no") {
+  process.stdout.write(`${markdown}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.exit(0);
+}
 const file = new URL("../../BENCHMARKS.md", import.meta.url);
 const current = readFileSync(file, "utf8");
 const START = "<!-- instructions:start -->";
