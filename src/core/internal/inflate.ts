@@ -34,7 +34,9 @@ function huffman(lengths: ArrayLike<number>): Huffman {
 const FIXED_LITERALS = huffman(Array.from({ length: 288 }, (_, i) => (i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8)));
 const FIXED_DISTANCES = huffman(new Array<number>(30).fill(5));
 
-const truncated = () => new RangeError("inflate: unexpected end of data");
+/** The error for malformed input: only ever a bug in crossgate, since it reads only data built in. */
+const corrupt = (what: string) => new RangeError(`inflate: ${what}`);
+const truncated = () => corrupt("unexpected end of data");
 
 /** Inflates raw DEFLATE data (no zlib or gzip header). */
 export function inflateRaw(input: Uint8Array): Uint8Array {
@@ -70,7 +72,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
       first = (first + count) << 1;
       value <<= 1;
     }
-    throw new RangeError("inflate: invalid Huffman code");
+    throw corrupt("invalid Huffman code");
   };
 
   const ensure = (extra: number) => {
@@ -114,7 +116,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
         else {
           const [repeat, value] =
             symbol === 16 ? [3 + bits(2), lengths[i - 1] ?? 0] : symbol === 17 ? [3 + bits(3), 0] : [11 + bits(7), 0];
-          if (i + repeat > lengths.length) throw new RangeError("inflate: too many code lengths");
+          if (i + repeat > lengths.length) throw corrupt("too many code lengths");
           lengths.fill(value, i, i + repeat);
           i += repeat;
         }
@@ -122,7 +124,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
       literals = huffman(lengths.subarray(0, literalCount));
       distances = huffman(lengths.subarray(literalCount));
     } else if (type !== 1) {
-      throw new RangeError("inflate: invalid block type");
+      throw corrupt("invalid block type");
     }
     for (;;) {
       const symbol = decode(literals);
@@ -133,12 +135,12 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
       }
       if (symbol === 256) break;
       const lengthCode = symbol - 257;
-      if (lengthCode >= LENGTH_BASE.length) throw new RangeError("inflate: invalid length code");
+      if (lengthCode >= LENGTH_BASE.length) throw corrupt("invalid length code");
       const length = (LENGTH_BASE[lengthCode] as number) + bits(LENGTH_EXTRA[lengthCode] as number);
       const distanceCode = decode(distances);
-      if (distanceCode >= DISTANCE_BASE.length) throw new RangeError("inflate: invalid distance code");
+      if (distanceCode >= DISTANCE_BASE.length) throw corrupt("invalid distance code");
       const distance = (DISTANCE_BASE[distanceCode] as number) + bits(DISTANCE_EXTRA[distanceCode] as number);
-      if (distance > outLength) throw new RangeError("inflate: distance too far back");
+      if (distance > outLength) throw corrupt("distance too far back");
       ensure(length);
       for (let i = 0; i < length; i++, outLength++) out[outLength] = out[outLength - distance] as number;
     }
