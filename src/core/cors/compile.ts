@@ -1,6 +1,7 @@
 import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.ts";
 import { warnDebugInProduction, type CorsRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
+import { ALLOW_CREDENTIALS, ALLOW_HEADERS, ALLOW_METHODS } from "./header-names.ts";
 import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption } from "../internal/option-checks.ts";
 import {
   isForbiddenMethod,
@@ -215,13 +216,13 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   const exposeValue = exposeHeaderList.length > 0 ? exposeHeaderList.join(", ") : undefined;
 
   const actualHeaders: CorsHeader[] = [];
-  if (credentials) actualHeaders.push(["Access-Control-Allow-Credentials", "true"]);
+  if (credentials) actualHeaders.push([ALLOW_CREDENTIALS, "true"]);
   if (exposeValue !== undefined) actualHeaders.push(["Access-Control-Expose-Headers", exposeValue]);
 
   const preflightHeaders: CorsHeader[] = [];
-  if (credentials) preflightHeaders.push(["Access-Control-Allow-Credentials", "true"]);
-  if (allowMethodsValue !== undefined) preflightHeaders.push(["Access-Control-Allow-Methods", allowMethodsValue]);
-  if (allowHeadersValue !== undefined) preflightHeaders.push(["Access-Control-Allow-Headers", allowHeadersValue]);
+  if (credentials) preflightHeaders.push([ALLOW_CREDENTIALS, "true"]);
+  if (allowMethodsValue !== undefined) preflightHeaders.push([ALLOW_METHODS, allowMethodsValue]);
+  if (allowHeadersValue !== undefined) preflightHeaders.push([ALLOW_HEADERS, allowHeadersValue]);
   if (maxAgeValue !== undefined) preflightHeaders.push(["Access-Control-Max-Age", maxAgeValue]);
 
   const extraVary = varyOn.map(canonicalHeaderName);
@@ -338,16 +339,20 @@ function headerNames(
   return names;
 }
 
-/** The option behind a CORS response header, for the fix of a misplaced one. */
+/** The option behind each CORS response header (without "access-control-"), for the fix of a misplaced one. */
+const RESPONSE_HEADER_OPTIONS: Readonly<Record<string, string | null>> = {
+  __proto__: null, // no inherited names
+  "allow-origin": "origins",
+  "allow-credentials": "credentials",
+  "allow-methods": "methods",
+  "allow-headers": "requestHeaders",
+  "allow-private-network": "privateNetwork",
+  "max-age": "maxAgeSeconds",
+  "expose-headers": "exposeHeaders",
+};
+
 function responseHeaderOption(name: string): string {
-  if (name === "access-control-allow-origin") return "origins";
-  if (name === "access-control-allow-credentials") return "credentials";
-  if (name === "access-control-allow-methods") return "methods";
-  if (name === "access-control-allow-headers") return "requestHeaders";
-  if (name === "access-control-allow-private-network") return "privateNetwork";
-  if (name === "access-control-max-age") return "maxAgeSeconds";
-  if (name === "access-control-expose-headers") return "exposeHeaders";
-  return "origins, credentials, methods, requestHeaders";
+  return (name.startsWith("access-control-") && RESPONSE_HEADER_OPTIONS[name.slice(15)]) || "origins, credentials, methods, requestHeaders";
 }
 
 /** `x-tenant-id` → `X-Tenant-Id`, for readable `Vary` values. */

@@ -4,6 +4,7 @@ import { remember } from "../internal/memo.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
 import { allowedHeaderRun, firstRefusedInList, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList, type AllowedHeaderRun } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
+import { ALLOW_CREDENTIALS, ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, ALLOW_PRIVATE_NETWORK } from "./header-names.ts";
 import { decodeWholePath } from "./path-matching.ts";
 
 /** Why crossgate refused a cross-origin request. */
@@ -108,7 +109,7 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
 }
 
 function publicHeaders(compiled: CompiledCors): readonly CorsHeader[] {
-  return Object.freeze([["Access-Control-Allow-Origin", "*"] as const, ...compiled.actualHeaders]);
+  return Object.freeze([[ALLOW_ORIGIN, "*"] as const, ...compiled.actualHeaders]);
 }
 
 /**
@@ -196,12 +197,12 @@ function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestV
 
 /** `Access-Control-Allow-Origin` for an allowed origin: `*` when every origin is allowed without credentials. */
 function allowOriginHeader(compiled: CompiledCors, origin: string): CorsHeader {
-  return ["Access-Control-Allow-Origin", compiled.origins.any && !compiled.credentials ? "*" : origin];
+  return [ALLOW_ORIGIN, compiled.origins.any && !compiled.credentials ? "*" : origin];
 }
 
 function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boolean): CorsPlan {
   const headers: CorsHeader[] = [allowOriginHeader(compiled, origin), ...compiled.actualHeaders];
-  if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
+  if (privateNetwork) headers.push([ALLOW_PRIVATE_NETWORK, "true"]);
   return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
 }
 
@@ -246,9 +247,9 @@ function buildPreflight(
   privateNetwork: boolean,
 ): CorsPlan {
   const headers: CorsHeader[] = [allowOriginHeader(compiled, origin), ...compiled.preflightHeaders];
-  if (reflectedMethod !== undefined) headers.push(["Access-Control-Allow-Methods", reflectedMethod]);
-  if (reflectedHeaders !== undefined) headers.push(["Access-Control-Allow-Headers", reflectedHeaders]);
-  if (privateNetwork) headers.push(["Access-Control-Allow-Private-Network", "true"]);
+  if (reflectedMethod !== undefined) headers.push([ALLOW_METHODS, reflectedMethod]);
+  if (reflectedHeaders !== undefined) headers.push([ALLOW_HEADERS, reflectedHeaders]);
+  if (privateNetwork) headers.push([ALLOW_PRIVATE_NETWORK, "true"]);
   return plan("respond", compiled.preflightStatus, Object.freeze(headers), compiled.varyPreflight, "allowed", true);
 }
 
@@ -332,15 +333,15 @@ function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: Request
     return plan(usual.action, usual.status, Object.freeze([named]), vary, "refused", preflight, reason, detail);
   }
   const headers: CorsHeader[] = [allowOriginHeader(compiled, allowedOrigin)];
-  if (compiled.credentials) headers.push(["Access-Control-Allow-Credentials", "true"]);
+  if (compiled.credentials) headers.push([ALLOW_CREDENTIALS, "true"]);
   // Explicit names only: a `*` would let browsers that still read it over Authorization grant that.
   const methods = [...compiled.methods];
   const method = request.header("access-control-request-method") ?? "";
   if (reason === "header-not-allowed" && !isSafelistedMethod(method) && !compiled.methods.has(method)) methods.push(method);
-  if (methods.length > 0) headers.push(["Access-Control-Allow-Methods", methods.join(", ")]);
+  if (methods.length > 0) headers.push([ALLOW_METHODS, methods.join(", ")]);
   const requested = parseHeaderNameList(request.header("access-control-request-headers") ?? "") ?? [];
   const allowed = requested.filter((name) => name !== detail && cache.acceptsRequestHeader(name));
-  if (allowed.length > 0) headers.push(["Access-Control-Allow-Headers", allowed.join(", ")]);
+  if (allowed.length > 0) headers.push([ALLOW_HEADERS, allowed.join(", ")]);
   headers.push(named);
   return plan("respond", compiled.preflightStatus, Object.freeze(headers), vary, "refused", true, reason, detail);
 }
