@@ -21,6 +21,11 @@ const DIGITS: CharSet = [[48, 57]];
 const WORD: CharSet = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
 const SPACE: CharSet = normalize([[9, 13], [32, 32], [160, 160], [5760, 5760], [8192, 8202], [8232, 8233], [8239, 8239], [8287, 8287], [12288, 12288], [65279, 65279]]);
 const LINE_TERMINATORS: CharSet = normalize([[10, 10], [13, 13], [8232, 8233]]);
+/** `\d`, `\w`, `\s`; their capitals stand for the complement. */
+const CLASS_ESCAPES: Readonly<Record<string, CharSet>> = { d: DIGITS, w: WORD, s: SPACE };
+/** `\n`, `\r`, `\t`, `\v`, `\f`, `\0` and the characters they stand for. */
+const CONTROL_ESCAPES = "nrtvf0";
+const CONTROL_CODES = [10, 13, 9, 11, 12, 0];
 
 function normalize(ranges: (readonly [number, number])[]): CharSet {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
@@ -84,6 +89,8 @@ function parse(source: string, flags: string): Node {
   const fold = (set: CharSet): CharSet => (ignoreCase ? caseFolded(set) : set);
 
   const peek = () => source[at];
+  const chars = (set: CharSet, start: number): Node => ({ kind: "char", set: fold(set), start, end: at });
+  const mark = (kind: "assert" | "backref", start: number): Node => ({ kind, start, end: at });
   const fail = (): never => {
     throw new Unreadable();
   };
@@ -109,9 +116,8 @@ function parse(source: string, flags: string): Node {
     let min: number;
     let max: number;
     const c = peek();
-    if (c === "*") [min, max] = [0, Infinity];
-    else if (c === "+") [min, max] = [1, Infinity];
-    else if (c === "?") [min, max] = [0, 1];
+    const short = c === undefined ? -1 : "*+?".indexOf(c);
+    if (short !== -1) [min, max] = ([[0, Infinity], [1, Infinity], [0, 1]] as const)[short]!;
     else if (c === "{") {
       const braces = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(at));
       if (braces === null) return node;
@@ -131,16 +137,16 @@ function parse(source: string, flags: string): Node {
     switch (c) {
       case "^":
       case "$":
-        return { kind: "assert", start, end: at };
+        return mark("assert", start);
       case ".":
-        return { kind: "char", set: dotAll ? ANY : complement(LINE_TERMINATORS), start, end: at };
+        return chars(dotAll ? ANY : complement(LINE_TERMINATORS), start);
       case "[":
-        return { kind: "char", set: fold(charClass()), start, end: at };
+        return chars(charClass(), start);
       case "(": {
-        let lookaround = false;
-        if (source.startsWith("?:", at)) at += 2;
-        else if (source.startsWith("?=", at) || source.startsWith("?!", at)) [at, lookaround] = [at + 2, true];
-        else if (source.startsWith("?<=", at) || source.startsWith("?<!", at)) [at, lookaround] = [at + 3, true];
+        // (?=  (?!  (?<=  (?<!
+        const lookaround = /^\?<?[=!]/.exec(source.slice(at))?.[0].length;
+        if (lookaround !== undefined) at += lookaround;
+        else if (source.startsWith("?:", at)) at += 2;
         else if (source.startsWith("?<", at)) {
           const close = source.indexOf(">", at);
           if (close === -1) fail();
@@ -149,7 +155,7 @@ function parse(source: string, flags: string): Node {
         const body = disjunction();
         if (peek() !== ")") fail();
         at++;
-        return { kind: "group", body, lookaround, start, end: at };
+        return { kind: "group", body, lookaround: lookaround !== undefined, start, end: at };
       }
       case "\\":
         return escape(start);
@@ -160,42 +166,35 @@ function parse(source: string, flags: string): Node {
       case "?":
         return fail();
       default:
-        return { kind: "char", set: fold(single(c.codePointAt(0)!)), start, end: at };
+        return chars(single(c.codePointAt(0)!), start);
     }
   }
 
   function escape(start: number): Node {
     const c = source[at];
-    if (c === "b" || c === "B") return (at++, { kind: "assert", start, end: at });
+    if (c === "b" || c === "B") return (at++, mark("assert", start));
     if (c !== undefined && /[1-9]/.test(c)) {
       at += /^\d+/.exec(source.slice(at))![0].length;
-      return { kind: "backref", start, end: at };
+      return mark("backref", start);
     }
     if (c === "k" && source[at + 1] === "<") {
       const close = source.indexOf(">", at);
       if (close === -1) fail();
       at = close + 1;
-      return { kind: "backref", start, end: at };
+      return mark("backref", start);
     }
-    return { kind: "char", set: fold(classEscape()), start, end: at };
+    return chars(classEscape(), start);
   }
 
   /** After a backslash, in or out of a class: the characters it stands for. */
   function classEscape(): CharSet {
     const c = source[at++];
+    if (c === undefined) return fail();
+    const named = CLASS_ESCAPES[c.toLowerCase()];
+    if (named !== undefined) return c === c.toLowerCase() ? named : complement(named);
+    const control = CONTROL_ESCAPES.indexOf(c);
+    if (control !== -1) return single(CONTROL_CODES[control]!);
     switch (c) {
-      case "d": return DIGITS;
-      case "D": return complement(DIGITS);
-      case "w": return WORD;
-      case "W": return complement(WORD);
-      case "s": return SPACE;
-      case "S": return complement(SPACE);
-      case "n": return single(10);
-      case "r": return single(13);
-      case "t": return single(9);
-      case "v": return single(11);
-      case "f": return single(12);
-      case "0": return single(0);
       case "p":
       case "P":
         // Unicode properties: any character, which can only make the check stricter.
@@ -221,8 +220,6 @@ function parse(source: string, flags: string): Node {
         at += hex[0].length;
         return single(parseInt(braced ? braced[1]! : hex[0], 16));
       }
-      case undefined:
-        return fail();
       default:
         return single(c.codePointAt(0)!);
     }
@@ -236,11 +233,12 @@ function parse(source: string, flags: string): Node {
     while (peek() !== "]") {
       if (at >= source.length) fail();
       const low = classAtom();
-      if (peek() === "-" && source[at + 1] !== "]" && source[at + 1] !== undefined && low.length === 1 && low[0]![0] === low[0]![1]) {
+      const from = onlyCode(low);
+      if (peek() === "-" && source[at + 1] !== "]" && source[at + 1] !== undefined && from !== undefined) {
         at++;
-        const high = classAtom();
-        if (high.length !== 1 || high[0]![0] !== high[0]![1] || high[0]![0] < low[0]![0]) fail();
-        parts.push([[low[0]![0], high[0]![0]]]);
+        const to = onlyCode(classAtom());
+        if (to === undefined || to < from) fail();
+        parts.push([[from, to!]]);
       } else {
         parts.push(low);
       }
@@ -269,6 +267,11 @@ function single(code: number): CharSet {
   return [[code, code]];
 }
 
+/** The one character a set holds, or undefined. */
+function onlyCode(set: CharSet): number | undefined {
+  return set.length === 1 && set[0]![0] === set[0]![1] ? set[0]![0] : undefined;
+}
+
 // ── Measures over the tree ───────────────────────────────────────────────────────────────────
 
 function minLength(node: Node): number {
@@ -283,34 +286,21 @@ function minLength(node: Node): number {
   }
 }
 
-/** Every character the node can consume. */
-function charsOf(node: Node): CharSet {
-  switch (node.kind) {
-    case "char": return node.set;
-    case "seq": return union(...node.items.map(charsOf));
-    case "alt": return union(...node.branches.map(charsOf));
-    case "group": return node.lookaround ? [] : charsOf(node.body);
-    case "repeat": return node.max === 0 ? [] : charsOf(node.body);
-    case "assert": return [];
-    case "backref": return ANY;
-  }
-}
-
-/** The characters a match of the node can start with. */
-function firstChars(node: Node): CharSet {
+/** Every character the node can consume, or (`first`) only those a match of it can start with. */
+function charsOf(node: Node, first = false): CharSet {
   switch (node.kind) {
     case "char": return node.set;
     case "seq": {
       const sets: CharSet[] = [];
       for (const item of node.items) {
-        sets.push(firstChars(item));
-        if (minLength(item) > 0) break;
+        sets.push(charsOf(item, first));
+        if (first && minLength(item) > 0) break;
       }
       return union(...sets);
     }
-    case "alt": return union(...node.branches.map(firstChars));
-    case "group": return node.lookaround ? [] : firstChars(node.body);
-    case "repeat": return node.max === 0 ? [] : firstChars(node.body);
+    case "alt": return union(...node.branches.map((branch) => charsOf(branch, first)));
+    case "group": return node.lookaround ? [] : charsOf(node.body, first);
+    case "repeat": return node.max === 0 ? [] : charsOf(node.body, first);
     case "assert": return [];
     case "backref": return ANY;
   }
@@ -354,7 +344,7 @@ function hasDelimiter(body: Node): boolean {
   return edges.some((edge) => {
     if (edge === undefined || edge.kind !== "char") return false;
     const rest = list.filter((item) => item !== edge);
-    return !intersects(edge.set, union(...rest.map(charsOf)));
+    return !intersects(edge.set, union(...rest.map((item) => charsOf(item))));
   });
 }
 
@@ -451,7 +441,7 @@ function alternativesOverlap(branches: readonly Node[]): boolean {
   if (branches.some((branch) => minLength(branch) === 0)) return true;
   for (let i = 0; i < branches.length; i++) {
     for (let j = i + 1; j < branches.length; j++) {
-      if (intersects(firstChars(branches[i]!), firstChars(branches[j]!))) return true;
+      if (intersects(charsOf(branches[i]!, true), charsOf(branches[j]!, true))) return true;
     }
   }
   return false;
@@ -463,7 +453,7 @@ function alternativesOverlap(branches: readonly Node[]): boolean {
  * original; it is offered only if it compiles and passes the check itself.
  */
 function rewriteOf(source: string, flags: string, start: number, end: number, nodes: readonly Node[]): string | undefined {
-  const set = union(...nodes.map(charsOf));
+  const set = union(...nodes.map((node) => charsOf(node)));
   const mandatory = nodes.some((node) => minLength(node) > 0);
   const replacement = `${classText(set)}${mandatory ? "+" : "*"}`;
   const rewritten = source.slice(0, start) + replacement + source.slice(end);
@@ -477,9 +467,12 @@ function rewriteOf(source: string, flags: string, start: number, end: number, no
 
 function classText(set: CharSet): string {
   if (set.length === 0) return "[]";
-  if (set.length === 1 && set[0]![0] === set[0]![1]) return /[\w-]/.test(String.fromCodePoint(set[0]![0])) ? String.fromCodePoint(set[0]![0]) : `\\${String.fromCodePoint(set[0]![0])}`;
-  const full = complement(LINE_TERMINATORS);
-  if (!intersects(complement(set), full)) return ".";
+  const code = onlyCode(set);
+  if (code !== undefined) {
+    const c = String.fromCodePoint(code);
+    return /[\w-]/.test(c) ? c : `\\${c}`;
+  }
+  if (isSubset(complement(LINE_TERMINATORS), set)) return ".";
   if (set.reduce((count, [low, high]) => count + high - low + 1, 0) > 0x8000) {
     return `[^${classBody(complement(set))}]`;
   }
@@ -567,10 +560,11 @@ function literalTexts(node: Node): string[] | undefined {
 
 /** One character, or one letter in both cases; lower-cased. */
 function literalChar(set: CharSet): string | undefined {
-  if (set.length === 1 && set[0]![0] === set[0]![1]) return String.fromCodePoint(set[0]![0]).toLowerCase();
-  if (set.length === 2 && set[0]![0] === set[0]![1] && set[1]![0] === set[1]![1] && set[1]![0] - set[0]![0] === 32 && set[0]![0] >= 65 && set[0]![0] <= 90) {
-    return String.fromCodePoint(set[1]![0]);
-  }
+  const code = onlyCode(set);
+  if (code !== undefined) return String.fromCodePoint(code).toLowerCase();
+  const upper = onlyCode(set.slice(0, 1));
+  const lower = set.length === 2 ? onlyCode(set.slice(1)) : undefined;
+  if (upper !== undefined && upper >= 65 && upper <= 90 && lower === upper + 32) return String.fromCodePoint(lower);
   return undefined;
 }
 
