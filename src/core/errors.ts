@@ -78,10 +78,7 @@ export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], subject = "configuration") {
-    const lines = issues.map(
-      // An issue about a name rather than a value (an unknown setting) has no value to show.
-      (issue) => `  - ${issue.option}: ${issue.value === undefined ? "" : `${describeValue(issue.value)} `}${issue.problem} Fix: ${issue.fix}`,
-    );
+    const lines = issues.map((issue) => `  - ${describeIssue(issue)}`);
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     super(`${PREFIX}invalid ${subject} (${count}):\n${lines.join("\n")}`);
     this.issues = Object.freeze([...issues]);
@@ -112,9 +109,15 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** `option: value problem Fix: fix`, for an issue or a warning. */
+function describeIssue(issue: ConfigIssue | ConfigWarning): string {
+  // An issue about a name rather than a value (an unknown setting) has no value to show.
+  return `${issue.option}: ${issue.value === undefined ? "" : `${describeValue(issue.value)} `}${issue.problem} Fix: ${issue.fix}`;
+}
+
 /** One warning as a log line: `crossgate: warning: requestHeaders[2]: "dnt" ... Fix: ...`. */
 export function formatWarning(warning: ConfigWarning): string {
-  return `${PREFIX}warning: ${warning.option}: ${warning.value === undefined ? "" : `${describeValue(warning.value)} `}${warning.problem} Fix: ${warning.fix}`;
+  return `${PREFIX}warning: ${describeIssue(warning)}`;
 }
 
 const LOGGED = new WeakSet<object>();

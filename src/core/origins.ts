@@ -7,6 +7,13 @@ import {
 } from "./internal/origin.ts";
 import { isPublicSuffix } from "./internal/public-suffix.ts";
 import { findBacktracking, literalEndings, schemePart } from "./internal/regex-shape.ts";
+import { statelessFlags } from "./internal/option-checks.ts";
+import {
+  DANGEROUSLY_ALLOW_ANY_ORIGIN,
+  DANGEROUSLY_ALLOW_BACKTRACKING,
+  DANGEROUSLY_ALLOW_INSECURE_ORIGINS,
+  DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS,
+} from "./cors/options.ts";
 
 /** The safety rules an origin list is validated against; CORS and CSRF share them. */
 export interface OriginRules {
@@ -166,7 +173,7 @@ export function compileOrigins(
               option,
               entry,
               "allows every origin while credentials are on: any website could act as the signed-in user.",
-              'list the origins your pages are served from, e.g. ["https://app.example.com"] (in development, the pattern "http://localhost:*" allows every local port), or set dangerouslyAllowAnyOriginWithCredentials: true to reflect every origin anyway.',
+              `list the origins your pages are served from, e.g. ["https://app.example.com"] (in development, the pattern "http://localhost:*" allows every local port), or set ${DANGEROUSLY_ALLOW_ANY_ORIGIN}: true to reflect every origin anyway.`,
             );
           }
           return;
@@ -195,7 +202,7 @@ export function compileOrigins(
                 option,
                 entry,
                 `matches every site under the public suffix "${parsed.host.slice(1)}", where anyone can register one, while credentials are on.`,
-                `name your own domain ("${parsed.scheme}://*.yourname${parsed.host}"), or set dangerouslyAllowPublicSuffixWildcards: true.`,
+                `name your own domain ("${parsed.scheme}://*.yourname${parsed.host}"), or set ${DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS}: true.`,
               );
             }
             subdomains.add(`${parsed.scheme}://*${parsed.host}:${parsed.port}`);
@@ -236,7 +243,7 @@ function checkSecure(
       option,
       entry,
       "is plain http while credentials are on: anyone on the network path can impersonate it and act as the signed-in user.",
-      `use ${JSON.stringify(entry.replace(/^http:/, "https:"))}, or set dangerouslyAllowInsecureOriginsWithCredentials: true (loopback hosts such as localhost are always allowed).`,
+      `use ${JSON.stringify(entry.replace(/^http:/, "https:"))}, or set ${DANGEROUSLY_ALLOW_INSECURE_ORIGINS}: true (loopback hosts such as localhost are always allowed).`,
     );
   }
 }
@@ -255,7 +262,7 @@ function compileOriginRegex(
   let flags = "";
   if (pattern instanceof RegExp) {
     source = pattern.source;
-    flags = pattern.flags.replace(/[gy]/g, "");
+    flags = statelessFlags(pattern);
   } else if (typeof pattern === "string") {
     source = pattern;
   } else {
@@ -285,7 +292,7 @@ function compileOriginRegex(
       option,
       pattern,
       "admits plain-http origins while credentials are on: anyone on the network path can impersonate them (crossgate also refuses them when matching).",
-      "match https only (^https:\\/\\/...), or set dangerouslyAllowInsecureOriginsWithCredentials: true.",
+      `match https only (^https:\\/\\/...), or set ${DANGEROUSLY_ALLOW_INSECURE_ORIGINS}: true.`,
     );
   }
   if (rules.credentials && !rules.allowPublicSuffixWildcards) {
@@ -298,7 +305,7 @@ function compileOriginRegex(
         suffix === ""
           ? "can match hosts under any domain while credentials are on: anyone can register one."
           : `matches every site under the public suffix "${suffix}", where anyone can register one, while credentials are on.`,
-        `end it with your own domain (e.g. \\.yourname\\.${suffix === "" ? "com" : suffix.replace(/\./g, "\\.")}$), or set dangerouslyAllowPublicSuffixWildcards: true.`,
+        `end it with your own domain (e.g. \\.yourname\\.${suffix === "" ? "com" : suffix.replace(/\./g, "\\.")}$), or set ${DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS}: true.`,
       );
     }
   }
@@ -311,8 +318,8 @@ function compileOriginRegex(
         pattern,
         `${found.problem} (${found.fragment}): an Origin of a few dozen characters can block the server for seconds.`,
         found.rewrite !== undefined
-          ? `rewrite it, e.g. /${found.rewrite}/ (one character class for that part; it may accept a little more, so check it), or set dangerouslyAllowBacktrackingRegexes: true.`
-          : "rewrite it so that each repeated part begins or ends with a character nothing else in it matches, or set dangerouslyAllowBacktrackingRegexes: true.",
+          ? `rewrite it, e.g. /${found.rewrite}/ (one character class for that part; it may accept a little more, so check it), or set ${DANGEROUSLY_ALLOW_BACKTRACKING}: true.`
+          : `rewrite it so that each repeated part begins or ends with a character nothing else in it matches, or set ${DANGEROUSLY_ALLOW_BACKTRACKING}: true.`,
       );
     }
   }

@@ -2,7 +2,7 @@ import { IssueCollector, logWarningsOnce, type ConfigWarning } from "../errors.t
 import { warnDebugInProduction, type CorsRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { compileOrigins, type OriginMatcher } from "../origins.ts";
 import { ALLOW_CREDENTIALS, ALLOW_HEADERS, ALLOW_METHODS } from "./header-names.ts";
-import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption } from "../internal/option-checks.ts";
+import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption, statelessFlags } from "../internal/option-checks.ts";
 import {
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -14,6 +14,11 @@ import {
 } from "../internal/tokens.ts";
 import {
   CORS_OPTION_NAMES,
+  DANGEROUSLY_ALLOW_ANY_HEADER,
+  DANGEROUSLY_ALLOW_ANY_ORIGIN,
+  DANGEROUSLY_ALLOW_BACKTRACKING,
+  DANGEROUSLY_ALLOW_INSECURE_ORIGINS,
+  DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS,
   DEFAULT_MAX_AGE_SECONDS,
   DEFAULT_METHODS,
   DEFAULT_REQUEST_HEADERS,
@@ -79,7 +84,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   const credentials = bool("credentials");
   const privateNetwork = bool("privateNetwork");
   const debug = bool("debug");
-  const dangerouslyAllowAnyHeaderWithCredentials = bool("dangerouslyAllowAnyHeaderWithCredentials");
+  const dangerouslyAllowAnyHeaderWithCredentials = bool(DANGEROUSLY_ALLOW_ANY_HEADER);
 
   const origins = compileOrigins(
     input.origins,
@@ -89,10 +94,10 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
       regexOption: "originRegexes",
       credentials,
       allowNull: bool("dangerouslyAllowNullOrigin"),
-      allowAnyWithCredentials: bool("dangerouslyAllowAnyOriginWithCredentials"),
-      allowInsecureWithCredentials: bool("dangerouslyAllowInsecureOriginsWithCredentials"),
-      allowPublicSuffixWildcards: bool("dangerouslyAllowPublicSuffixWildcards"),
-      allowBacktrackingRegexes: bool("dangerouslyAllowBacktrackingRegexes"),
+      allowAnyWithCredentials: bool(DANGEROUSLY_ALLOW_ANY_ORIGIN),
+      allowInsecureWithCredentials: bool(DANGEROUSLY_ALLOW_INSECURE_ORIGINS),
+      allowPublicSuffixWildcards: bool(DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS),
+      allowBacktrackingRegexes: bool(DANGEROUSLY_ALLOW_BACKTRACKING),
     },
     issues,
   );
@@ -110,7 +115,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
   let urlFilter: ((path: string) => boolean) | undefined;
   const filter = input.urlFilter;
   if (filter instanceof RegExp) {
-    const regex = new RegExp(filter.source, filter.flags.replace(/[gy]/g, ""));
+    const regex = new RegExp(filter.source, statelessFlags(filter));
     urlFilter = (path) => regex.test(path);
   } else if (typeof filter === "function") {
     urlFilter = filter;
@@ -146,7 +151,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
       "requestHeaders",
       input.requestHeaders,
       "contains \"*\" while credentials are on; browsers read it literally on credentialed requests, so it allows nothing.",
-      "list the header names, or set dangerouslyAllowAnyHeaderWithCredentials: true to reflect whatever headers are requested.",
+      `list the header names, or set ${DANGEROUSLY_ALLOW_ANY_HEADER}: true to reflect whatever headers are requested.`,
     );
   }
   const exposeHeaderList = headerNames(input.exposeHeaders, "exposeHeaders", issues, {

@@ -170,6 +170,13 @@ export const DEFAULT_REQUEST_HEADERS: readonly string[] = Object.freeze([
 /** Default `Access-Control-Max-Age`: Chromium's cap, so a policy change reaches every browser within 2 hours. */
 export const DEFAULT_MAX_AGE_SECONDS = 7200;
 
+/** The escape hatches that error messages name, each spelled once. */
+export const DANGEROUSLY_ALLOW_ANY_ORIGIN = "dangerouslyAllowAnyOriginWithCredentials";
+export const DANGEROUSLY_ALLOW_INSECURE_ORIGINS = "dangerouslyAllowInsecureOriginsWithCredentials";
+export const DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS = "dangerouslyAllowPublicSuffixWildcards";
+export const DANGEROUSLY_ALLOW_ANY_HEADER = "dangerouslyAllowAnyHeaderWithCredentials";
+export const DANGEROUSLY_ALLOW_BACKTRACKING = "dangerouslyAllowBacktrackingRegexes";
+
 /** The option names, for typo detection. */
 export const CORS_OPTION_NAMES: readonly string[] = Object.freeze([
   "origins",
@@ -187,10 +194,10 @@ export const CORS_OPTION_NAMES: readonly string[] = Object.freeze([
   "debug",
   "onRefusal",
   "logger",
-  "dangerouslyAllowAnyOriginWithCredentials",
+  DANGEROUSLY_ALLOW_ANY_ORIGIN,
   "dangerouslyAllowNullOrigin",
-  "dangerouslyAllowInsecureOriginsWithCredentials",
-  "dangerouslyAllowPublicSuffixWildcards",
-  "dangerouslyAllowAnyHeaderWithCredentials",
-  "dangerouslyAllowBacktrackingRegexes",
+  DANGEROUSLY_ALLOW_INSECURE_ORIGINS,
+  DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS,
+  DANGEROUSLY_ALLOW_ANY_HEADER,
+  DANGEROUSLY_ALLOW_BACKTRACKING,
 ]);

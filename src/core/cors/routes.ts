@@ -5,6 +5,7 @@
  */
 import { ConfigError, isConfigError, type ConfigIssue } from "../errors.ts";
 import type { RequestView } from "../request.ts";
+import { statelessFlags } from "../internal/option-checks.ts";
 import type { CorsPlan } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
 import { compileMatching, FOLD, keyOf, pathReadings, singleVariant, TRIM, trimSlash, type CompiledMatching, type PathMatching, type PathReading } from "./path-matching.ts";
@@ -229,7 +230,7 @@ function compilePattern(pattern: unknown, option: string, issues: ConfigIssue[])
       issues.push({ code: "regex-unanchored", option, value: pattern, problem: "must start with ^, or it also matches inside unrelated paths.", fix: `write /^${pattern.source}/.` });
       return undefined;
     }
-    const regex = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
+    const regex = new RegExp(pattern.source, statelessFlags(pattern));
     // As written: its own flags say whether case counts, and a trailing slash is its to match.
     return (path) => regex.test(path);
   }

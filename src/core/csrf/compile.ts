@@ -3,7 +3,7 @@ import { isCorsPolicy, createCorsPolicy, type CorsPolicy } from "../cors/policy.
 import { isCorsRoutes } from "../cors/routes.ts";
 import { compileOrigins, type OriginMatcher, type OriginRules } from "../origins.ts";
 import { findBacktracking } from "../internal/regex-shape.ts";
-import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption } from "../internal/option-checks.ts";
+import { booleanOption, checkKnownNames, checkRefusalListener, loggerOption, statelessFlags } from "../internal/option-checks.ts";
 import { warnDebugInProduction, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import { isForbiddenRequestHeader, isToken } from "../internal/tokens.ts";
 import type { CookieAttributes } from "./cookie.ts";
@@ -178,7 +178,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
       option,
       entry,
       `${found.problem} (${found.fragment}): a long request path can block the server.`,
-      found.rewrite !== undefined ? `rewrite it, e.g. /${found.rewrite}/${entry.flags.replace(/[gy]/g, "")} (check that it still matches only your paths).` : "rewrite it so that each repeated part begins or ends with a character nothing else in it matches.",
+      found.rewrite !== undefined ? `rewrite it, e.g. /${found.rewrite}/${statelessFlags(entry)} (check that it still matches only your paths).` : "rewrite it so that each repeated part begins or ends with a character nothing else in it matches.",
     );
   };
   const exemptRegexes: RegExp[] = [];
@@ -188,7 +188,7 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
     (input.exempt ?? []).forEach((entry: unknown, index) => {
       if (entry instanceof RegExp) {
         checkExempt(entry, `exempt[${index}]`);
-        exemptRegexes.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, "")));
+        exemptRegexes.push(new RegExp(entry.source, statelessFlags(entry)));
       }
       else if (typeof entry === "string" && entry.startsWith("/")) exemptPaths.add(entry);
       else issues.add("value-invalid", `exempt[${index}]`, entry, "is neither a path starting with \"/\" nor a RegExp.", 'write e.g. "/webhooks/stripe" or /^\\/webhooks\\//.');

@@ -38,3 +38,8 @@ export function checkRefusalListener(value: unknown, issues: IssueCollector): vo
     issues.add("wrong-type", "onRefusal", value, "must be a function (event) => void.", "pass a function or leave it out.");
   }
 }
+
+/** A user regex's flags without `g` and `y`, whose `lastIndex` would make repeated `test()` calls disagree. */
+export function statelessFlags(regex: RegExp): string {
+  return regex.flags.replace(/[gy]/g, "");
+}
