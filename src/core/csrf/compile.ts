@@ -110,15 +110,14 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   }
 
   // The same origin forms and safety rules as CORS with credentials: CSRF trust is about cookie-carrying requests.
-  const trusted = compileOrigins(
-    input.trustedOrigins,
-    undefined,
-    TRUSTED_ORIGIN_RULES,
-    new ForwardingCollector(issues, (issue) => ({
+  const trusted = rewritingIssues(
+    issues,
+    (issue) => ({
       ...issue,
       problem: issue.code === "any-origin-with-credentials" ? "trusts every website to send requests with your users' cookies, which turns CSRF protection off." : issue.problem,
       fix: withoutEscapeHatch(issue.fix),
-    })),
+    }),
+    (local) => compileOrigins(input.trustedOrigins, undefined, TRUSTED_ORIGIN_RULES, local),
   );
   const imported = cors === undefined ? undefined : importCorsOrigins(cors, issues);
 
@@ -278,10 +277,9 @@ export function importCorsOrigins(cors: CorsPolicy, issues: IssueCollector): Ori
     fix: `remove it from the CORS policy given as cors, or leave cors out and list the origins the guard may trust in trustedOrigins (${withoutEscapeHatch(issue.fix).replace(/\.$/, "")}).`,
   });
   const check = (origins: readonly string[], regexes: readonly (RegExp | string)[], option: string): boolean => {
-    const local = new IssueCollector();
-    compileOrigins(origins, regexes, { ...rules, option, regexOption: option }, local);
-    for (const issue of local.issues) issues.issues.push(why({ ...issue, option }));
-    return local.issues.length === 0;
+    const before = issues.issues.length;
+    rewritingIssues(issues, (issue) => why({ ...issue, option }), (local) => compileOrigins(origins, regexes, { ...rules, option, regexOption: option }, local));
+    return issues.issues.length === before;
   };
   const list = options.origins === "*" ? [] : (options.origins ?? []);
   list.forEach((entry, index) => {
@@ -371,20 +369,11 @@ function defaults(): CookieAttributes {
   return { name: DEFAULT_CSRF_COOKIE_NAME, path: "/", domain: undefined, secure: false, sameSite: "Lax", httpOnly: false, maxAgeSeconds: DEFAULT_CSRF_COOKIE_AGE_SECONDS };
 }
 
-/** Adds issues to another collector after rewriting them. */
-class ForwardingCollector extends IssueCollector {
-  readonly #target: IssueCollector;
-  readonly #rewrite: (issue: ConfigIssue) => ConfigIssue;
-  constructor(target: IssueCollector, rewrite: (issue: ConfigIssue) => ConfigIssue) {
-    super();
-    this.#target = target;
-    this.#rewrite = rewrite;
-  }
-  override add(...args: Parameters<IssueCollector["add"]>): void {
-    const [code, option, value, problem, fix] = args;
-    this.#target.issues.push(this.#rewrite({ code, option, value, problem, fix }));
-  }
-  override warn(...args: Parameters<IssueCollector["warn"]>): void {
-    this.#target.warn(...args);
-  }
+/** Runs `validate` with a collector of its own, then adds what it found to `issues`, each issue rewritten. */
+function rewritingIssues<T>(issues: IssueCollector, rewrite: (issue: ConfigIssue) => ConfigIssue, validate: (local: IssueCollector) => T): T {
+  const local = new IssueCollector();
+  const result = validate(local);
+  for (const issue of local.issues) issues.issues.push(rewrite(issue));
+  issues.warnings.push(...local.warnings);
+  return result;
 }

@@ -171,7 +171,7 @@ function parseEntry(entry: string, suggest: boolean): OriginEntry | OriginEntryP
   }
   const scheme = entry.slice(0, schemeEnd);
   const rest = entry.slice(schemeEnd + 3);
-  const authorityEnd = firstIndexOf(rest, "/?#");
+  const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
 
   if (authority.includes("@")) {
@@ -230,12 +230,11 @@ function parsePattern(
       "is not a valid pattern; patterns are scheme://*.domain[:port] (one or more subdomain labels) or scheme://host:* (any port).",
     fix: 'write it like "https://*.example.com" or "http://localhost:*".',
   };
-  const neverSent =
-    defaultPortProblem(scheme, host, port, "pattern", fix) ??
-    hostOrPortProblem(scheme, subdomains ? `x${host.slice(1)}` : host, port === "*" ? "" : port, "pattern");
-  if (neverSent !== undefined) return neverSent;
+  // One origin the pattern matches, checked like an exact entry.
   const concreteHost = subdomains ? `x${host.slice(1)}` : host;
   const concretePort = port === "*" ? "" : port;
+  const neverSent = defaultPortProblem(scheme, host, port, "pattern", fix) ?? hostOrPortProblem(scheme, concreteHost, concretePort, "pattern");
+  if (neverSent !== undefined) return neverSent;
   const probe = `${scheme}://${concreteHost}${concretePort === "" ? "" : `:${concretePort}`}`;
   if (concreteHost.includes("*") || parseSerializedOrigin(probe) === undefined) return invalid;
   if (subdomains && isIpHost(host.slice(2))) return invalid;
@@ -319,7 +318,7 @@ export function repairOriginEntry(entry: string): string | undefined {
   } else {
     scheme = LOOPBACK_START.test(text) ? "http" : "https";
   }
-  const authorityEnd = firstIndexOf(text, "/?#\\");
+  const authorityEnd = text.search(/[/?#\\]/);
   let authority = authorityEnd === -1 ? text : text.slice(0, authorityEnd);
   authority = authority.slice(authority.lastIndexOf("@") + 1);
   const anyPort = authority.endsWith(":*");
@@ -349,11 +348,4 @@ function splitHostPort(authority: string): { host: string; port: string } {
   const colon = authority.lastIndexOf(":");
   if (colon === -1) return { host: authority, port: "" };
   return { host: authority.slice(0, colon), port: authority.slice(colon + 1) };
-}
-
-function firstIndexOf(text: string, characters: string): number {
-  for (let index = 0; index < text.length; index++) {
-    if (characters.includes(text[index]!)) return index;
-  }
-  return -1;
 }
