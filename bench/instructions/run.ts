@@ -58,8 +58,8 @@ export interface InstructionOptions {
   readonly parallel: number;
   readonly frameworks: readonly string[];
   /** Scenario ids to count (default: every scored scenario) and contender ids (default: all of the frameworks). */
-  readonly scenarios?: readonly string[];
-  readonly contenders?: readonly string[];
+  readonly scenarios?: readonly string[] | undefined;
+  readonly contenders?: readonly string[] | undefined;
   readonly log: (line: string) => void;
 }
 
