@@ -56,9 +56,9 @@ export function start() { return cors({ origin: (o) => (o === "https://app.examp
 /**
  * The most bytes crossgate/fetch (CORS and CSRF) may take minified: test/bench/size.test.ts fails
  * above it, so that growth is a decision. The target is 90 KB; this ceiling is today's size
- * (104.7 KB, 107,226 bytes) plus about 2 KB of room, and comes down as the bundle does.
+ * (103.8 KB, 106,333 bytes) plus about 1 KB of room, and comes down as the bundle does.
  */
-export const FETCH_BUNDLE_BUDGET_BYTES = 107 * 1024;
+export const FETCH_BUNDLE_BUDGET_BYTES = 105 * 1024;
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
