@@ -90,7 +90,7 @@ describe("allowedHeaderRun", () => {
     const run = allowedHeaderRun(listed, anyName, authorization);
     const verdict = (value: string) => {
       const end = allowedHeaderRunEnd(run, value);
-      return end === value.length ? "" : firstRefusedHeaderName(value, accept, end, (text, from) => allowedHeaderRunEnd(run, text, from, true));
+      return end === value.length ? "" : firstRefusedHeaderName(value, accept, end, (text, from) => allowedHeaderRunEnd(run, text, from));
     };
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), fc.array(fc.constantFrom(",", ", ", ""), { maxLength: 12 }), (parts, joins) => {
@@ -105,8 +105,7 @@ describe("allowedHeaderRun", () => {
     const run = allowedHeaderRun(["content-type"], false, false);
     const heavy = Array.from({ length: 300 }, () => "content-type").join(",");
     expect(allowedHeaderRunEnd(run, heavy)).toBe(heavy.length);
-    expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "))).toBe(0);
-    expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "), 0, true)).toBe(300 * 12 + 299 * 3);
+    expect(allowedHeaderRunEnd(run, Array.from({ length: 300 }, () => "Content-Type").join(" , "))).toBe(300 * 12 + 299 * 3);
     expect(allowedHeaderRunEnd(run, `${heavy},x-evil,content-type`)).toBe(heavy.length + 1);
     expect(allowedHeaderRunEnd(run, "a,".repeat(2_000))).toBe(0);
   });
@@ -208,11 +207,9 @@ describe("firstRefusedInList", () => {
   it("hands over from the browsers' form to the caseless and whitespace patterns where it stops", () => {
     const run = allowedHeaderRun(["content-type", "x-request-id"], false, false);
     const mixed = "content-type,X-Request-ID , content-type,\tCONTENT-TYPE";
-    expect(allowedHeaderRunEnd(run, mixed)).toBe(13);
-    expect(allowedHeaderRunEnd(run, mixed, 0, true)).toBe(mixed.length);
+    expect(allowedHeaderRunEnd(run, mixed)).toBe(mixed.length);
     // It stops before the first non-blank character of the element at fault.
-    expect(allowedHeaderRunEnd(run, "content-type , \t x-evil", 0, true)).toBe(17);
-    expect(allowedHeaderRunEnd(run, "Content-Type,X-Evil", 0, true)).toBe(13);
-    expect(allowedHeaderRunEnd(run, "a,".repeat(2_000), 0, true)).toBe(0);
+    expect(allowedHeaderRunEnd(run, "content-type , \t x-evil")).toBe(17);
+    expect(allowedHeaderRunEnd(run, "Content-Type,X-Evil")).toBe(13);
   });
 });
