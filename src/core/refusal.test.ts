@@ -234,11 +234,14 @@ describe("onRefusal (CORS)", () => {
     const policy = createCorsPolicy({ ...base, onRefusal: (event) => void events.push(event) });
     policy.decide(view("GET", { origin: `https://${"a".repeat(5000)}.example` }));
     policy.decide(view("GET", { origin: "https://x.example\r\nX-Injected: 1" }));
+    policy.decide(preflight(APP, `X-${"B".repeat(1000)}`));
+    // A header name longer than every allowed one is named by its first characters already.
     policy.decide(preflight(APP, "PUT", `x-${"b".repeat(1000)}`));
     expect(events[0]!.origin!.length).toBe(256);
     expect(events[0]!.origin!.endsWith("…")).toBe(true);
     expect(events[1]!.origin).toBe("https://x.example\uFFFD\uFFFDX-Injected: 1");
     expect(events[2]!.detail!.length).toBe(128);
+    expect(events[3]!.detail).toBe(`x-${"b".repeat(61)}…`);
     for (const event of events) {
       expect(`${event.origin}${event.detail}${event.path}${event.method}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     }

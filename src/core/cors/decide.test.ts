@@ -140,6 +140,18 @@ describe("decideCors", () => {
     expect([method.reason, method.detail]).toEqual(["method-not-allowed", "x-evil"]);
     expect(once(preflight(APP, "x-evil"))).toBe(method);
   });
+
+  it("refuses a header name longer than every allowed one by its first characters, without reading on to tell whether it is malformed", () => {
+    const long = `x-${"a".repeat(4_000)}@`;
+    const shown = `x-${"a".repeat(61)}…`;
+    const plan = decide(base, preflight(APP, "PUT", `content-type,${long}`));
+    expect([plan.reason, plan.detail]).toEqual(["header-not-allowed", shown]);
+    // The debug header carries only printable ASCII.
+    const debug = decide({ ...base, debug: true, logger: { warn: () => {} } }, preflight(APP, "PUT", long));
+    expect(headersOf(debug)["Crossgate-Refusal"]).toBe(`header-not-allowed; header="${shown.replace("…", "?")}"`);
+    // With any header allowed there is no longest name: every name is read to its end.
+    expect(decide({ ...base, requestHeaders: ["*"] }, preflight(APP, "PUT", `content-type,${long}`)).reason).toBe("headers-malformed");
+  });
 });
 
 describe("hostile input is bounded and refused", () => {

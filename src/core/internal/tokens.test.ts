@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, firstRefusedInList, isForbiddenRequestHeader, isToken, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
+import { allowedHeaderRun, allowedHeaderRunEnd, firstRefusedHeaderName, firstRefusedInList, isForbiddenRequestHeader, isToken, MAX_NAMED_HEADER_LENGTH, MAX_REQUEST_HEADERS_LENGTH, normalizeMethod, parseHeaderNameList } from "./tokens.ts";
 
 describe("parseHeaderNameList", () => {
   it.each([
@@ -90,7 +90,7 @@ describe("allowedHeaderRun", () => {
     const run = allowedHeaderRun(listed, anyName, authorization);
     const verdict = (value: string) => {
       const end = allowedHeaderRunEnd(run, value);
-      return end === value.length ? "" : firstRefusedHeaderName(value, accept, end, (text, from) => allowedHeaderRunEnd(run, text, from));
+      return end === value.length ? "" : firstRefusedHeaderName(value, accept, end, { skip: (text, from) => allowedHeaderRunEnd(run, text, from) });
     };
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), fc.array(fc.constantFrom(",", ", ", ""), { maxLength: 12 }), (parts, joins) => {
@@ -115,16 +115,22 @@ describe("firstRefusedInList", () => {
   /**
    * The reference: RFC 9110 §5.6.1 read literally. Split at commas, strip optional whitespace,
    * skip empty elements; each other element must be a token (§5.6.2), compared in lower case.
+   * Then the policy's one shortcut: an element whose token runs on for more than `limit`
+   * characters (the longest allowed name, or MAX_NAMED_HEADER_LENGTH if more) is refused by its
+   * first characters and "…", whatever follows in it.
    */
-  const reference = (value: string, accept: (name: string) => boolean): string => {
+  const reference = (value: string, accept: (name: string) => boolean, limit = Infinity): string => {
     for (const element of value.split(",")) {
       const trimmed = element.replace(/^[ \t]+|[ \t]+$/g, "");
       if (trimmed === "") continue;
+      if (/^[-!#$%&'*+.^_`|~0-9A-Za-z]*/.exec(trimmed)![0].length > limit) return `${trimmed.slice(0, MAX_NAMED_HEADER_LENGTH - 1).toLowerCase()}…`;
       if (!/^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/.test(trimmed)) return "\0malformed";
       if (!accept(trimmed.toLowerCase())) return trimmed.toLowerCase();
     }
     return "";
   };
+  /** The `limit` of a policy: none when any name is allowed. */
+  const limitOf = (names: Iterable<string>, anyName: boolean) => (anyName ? Infinity : Math.max(MAX_NAMED_HEADER_LENGTH, ...[...names].map((name) => name.length)));
   // Short pieces and long runs (past the 32 characters read one by one), so both readers are used.
   const long = (text: string) => fc.integer({ min: 1, max: 80 }).map((count) => text.repeat(count));
   const piece = fc.oneof(
@@ -151,21 +157,62 @@ describe("firstRefusedInList", () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
         const value = pieces.join("");
-        expect(firstRefusedInList(run, value, accept)).toBe(reference(value, accept));
+        expect(firstRefusedInList(run, value, accept)).toBe(reference(value, accept, limitOf(names, anyName)));
         expect(firstRefusedHeaderName(value, accept)).toBe(reference(value, accept));
       }),
       { numRuns: 400 },
     );
   });
 
-  it("reads a 4,096-byte token, whitespace or list to the end", () => {
+  it("reads 4,096 bytes of whitespace or of a list to the end", () => {
     const run = allowedHeaderRun(["content-type"], false, false);
     const accept = (name: string) => name === "content-type";
-    expect(firstRefusedInList(run, `x-${"a".repeat(4_094)}`, accept)).toBe(`x-${"a".repeat(4_094)}`);
-    expect(firstRefusedInList(run, `${"a".repeat(4_095)}@`, accept)).toBe("\0malformed");
     expect(firstRefusedInList(run, `${" ".repeat(4_000)}content-type${"\t".repeat(84)}`, accept)).toBe("");
     expect(firstRefusedInList(run, `${" ".repeat(4_000)}x${" ".repeat(40)}y`, accept)).toBe("\0malformed");
     expect(firstRefusedInList(run, `${"Content-Type ,".repeat(292)}x-evil`, accept)).toBe("x-evil");
+  });
+
+  describe("an element longer than every allowed name", () => {
+    const run = allowedHeaderRun(["content-type", "x-request-id"], false, false);
+    const accept = (name: string) => name === "content-type" || name === "x-request-id";
+    const named = (element: string) => `${element.slice(0, MAX_NAMED_HEADER_LENGTH - 1).toLowerCase()}…`;
+    const long = `X-${"A".repeat(4_000)}`;
+
+    it("is refused by its first characters, first in the list or last", () => {
+      expect(firstRefusedInList(run, `${long},content-type`, accept)).toBe(named(long));
+      expect(firstRefusedInList(run, `  ${long}  , x@y`, accept)).toBe(named(long));
+      expect(firstRefusedInList(run, `content-type, X-Request-ID,,${long}`, accept)).toBe(named(long));
+      expect(named(long)).toHaveLength(MAX_NAMED_HEADER_LENGTH);
+    });
+
+    it("is refused as not allowed even when a character after the first ones makes it malformed", () => {
+      expect(firstRefusedInList(run, `content-type,${"a".repeat(100)}@b`, accept)).toBe(named("a".repeat(100)));
+      expect(firstRefusedInList(run, `${"a".repeat(100)} b`, accept)).toBe(named("a".repeat(100)));
+      // Within the first characters a malformed element is still told apart.
+      expect(firstRefusedInList(run, `${"a".repeat(10)}@${"a".repeat(100)}`, accept)).toBe("\0malformed");
+      expect(firstRefusedInList(run, `x@y,${long}`, accept)).toBe("\0malformed");
+    });
+
+    it("is named in full up to MAX_NAMED_HEADER_LENGTH characters, or up to the longest allowed name", () => {
+      const full = "x".repeat(MAX_NAMED_HEADER_LENGTH);
+      expect(firstRefusedInList(run, full, accept)).toBe(full);
+      expect(firstRefusedInList(run, `${full}x`, accept)).toBe(named(full));
+      const longName = "a".repeat(100);
+      const withLong = allowedHeaderRun([longName], false, false);
+      const acceptLong = (name: string) => name === longName;
+      expect(firstRefusedInList(withLong, `${longName.toUpperCase()},${longName}`, acceptLong)).toBe("");
+      expect(firstRefusedInList(withLong, "a".repeat(99), acceptLong)).toBe("a".repeat(99));
+      expect(firstRefusedInList(withLong, `${"a".repeat(99)}@`, acceptLong)).toBe("\0malformed");
+      expect(firstRefusedInList(withLong, "a".repeat(101), acceptLong)).toBe(named(longName));
+    });
+
+    it("is read to its end when any name is allowed, so a malformed one is still told apart", () => {
+      const any = allowedHeaderRun([], true, false);
+      const acceptAny = (name: string) => name !== "authorization";
+      expect(firstRefusedInList(any, long, acceptAny)).toBe("");
+      expect(firstRefusedInList(any, `content-type,${"a".repeat(4_000)}@b`, acceptAny)).toBe("\0malformed");
+      expect(firstRefusedInList(any, `${"a".repeat(4_000)} b`, acceptAny)).toBe("\0malformed");
+    });
   });
 
   // Each shape the patterns read in one pass (see allowedHeaderRunEnd), about 4 KB long, with the
@@ -200,7 +247,7 @@ describe("firstRefusedInList", () => {
     for (const [, names, anyName, authorization] of [...policies, ["a long token listed", ["content-type", "b".repeat(3_000), `x-${"a".repeat(4_094)}`], false, false] as const]) {
       const listed = new Set<string>(names);
       const accept = (name: string) => listed.has(name) || (anyName && (name !== "authorization" || authorization));
-      expect(firstRefusedInList(allowedHeaderRun(listed, anyName, authorization), value, accept)).toBe(reference(value, accept));
+      expect(firstRefusedInList(allowedHeaderRun(listed, anyName, authorization), value, accept)).toBe(reference(value, accept, limitOf(names, anyName)));
     }
   });
 

@@ -112,28 +112,42 @@ export function parseHeaderNameList(value: string): string[] | undefined {
 }
 
 /**
+ * The longest header name a refusal names in full. An element with more token characters than this
+ * and than every allowed name is named by its first characters and "…", this many characters in all
+ * (see allowedHeaderRun's `tooLong`).
+ */
+export const MAX_NAMED_HEADER_LENGTH = 64;
+
+/**
  * Reads `Access-Control-Request-Headers` element by element (the one scanner behind
  * `parseHeaderNameList` too) and stops at the first element at fault, so a long hostile list costs only as much as its first bad
  * element. Returns `""` when every name is a token that `accept` takes (names are lower-cased),
  * `"\0malformed"` for the first element that is not a token, or else the first name refused.
- * Reading starts at `from`, an element's start.
+ * Reading starts at `from`, an element's start. With `run` (see allowedHeaderRun), the allowed
+ * elements after each element read are passed over by its `skip`, and an element that `tooLong`
+ * shows can never be allowed is refused unread past that point: named by its first characters and
+ * "…", even when a later character would make it malformed.
  */
-export function firstRefusedHeaderName(value: string, accept: (name: string) => boolean, from = 0, skip?: (value: string, from: number) => number): string {
+export function firstRefusedHeaderName(value: string, accept: (name: string) => boolean, from = 0, run?: Partial<Pick<AllowedHeaderRun, "skip" | "tooLong">>): string {
   const length = value.length;
+  const tooLong = run?.tooLong;
   let start = from;
   while (start <= length) {
     let end = value.indexOf(",", start);
     if (end === -1) end = length;
     // RFC 9110 §5.6.1: an element is OWS, a token, OWS; an element of OWS alone is empty.
     const first = runEnd(value, start, end, WHITESPACE, WHITESPACE_RUN);
+    if (tooLong !== undefined && end - first > MAX_NAMED_HEADER_LENGTH && stickyEnd(tooLong, value, first) !== first) {
+      return `${value.slice(first, first + MAX_NAMED_HEADER_LENGTH - 1).toLowerCase()}…`;
+    }
     const last = runEnd(value, first, end, TCHAR, TCHAR_RUN);
     if (runEnd(value, last, end, WHITESPACE, WHITESPACE_RUN) !== end) return "\0malformed";
     if (last > first) {
       const name = value.slice(first, last).toLowerCase();
       if (!accept(name)) return name;
     }
-    // `skip` (see allowedHeaderRun) may pass over the allowed elements that follow in one go.
-    start = skip === undefined ? end + 1 : skip(value, end + 1);
+    // `skip` may pass over the allowed elements that follow in one go.
+    start = run?.skip === undefined ? end + 1 : run.skip(value, end + 1);
   }
   return "";
 }
@@ -141,7 +155,8 @@ export function firstRefusedHeaderName(value: string, accept: (name: string) => 
 const WHITESPACE = new Uint8Array(128);
 WHITESPACE[0x20] = WHITESPACE[0x09] = 1;
 const WHITESPACE_RUN = /[ \t]*/y;
-const TCHAR_RUN = /[-!#$%&'*+.^_`|~0-9a-zA-Z]*/y;
+const TCHAR_CLASS = "[-!#$%&'*+.^_`|~0-9a-zA-Z]";
+const TCHAR_RUN = new RegExp(`${TCHAR_CLASS}*`, "y");
 /** Characters read one by one before a run is handed to the regular-expression engine. */
 const SHORT_RUN = 32;
 
@@ -183,6 +198,12 @@ export interface AllowedHeaderRun {
   readonly starts: Uint8Array;
   /** `allowedHeaderRunEnd` with every pattern, as `firstRefusedHeaderName`'s `skip`. */
   readonly skip: (value: string, from: number) => number;
+  /**
+   * Matches (sticky) one token character more than the longest allowed name has, or than
+   * `MAX_NAMED_HEADER_LENGTH` if that is more: an element whose token goes on so far is not allowed
+   * whatever follows, so the rest of it need not be read (`undefined` when any name is allowed).
+   */
+  readonly tooLong: RegExp | undefined;
 }
 
 export function allowedHeaderRun(names: Iterable<string>, anyName: boolean, authorization: boolean): AllowedHeaderRun {
@@ -208,6 +229,14 @@ export function allowedHeaderRun(names: Iterable<string>, anyName: boolean, auth
   // first element, which no allowed name starts like, without one.
   const starts = anyName ? TCHAR.map((tchar, code) => (tchar === 1 && !isCapital(code) ? 1 : 0)) : new Uint8Array(128);
   if (!anyName) for (const listedName of raw) starts[listedName.charCodeAt(0) & 0x7f] = 1;
+  // An element longer than every allowed name can never be allowed: the scanner stops reading it
+  // once it has seen more token characters than that (and than a refusal names in full), and
+  // refuses it by its first characters. This gives up telling such an element that is also
+  // malformed from one that is only not allowed (a browser sends neither): so a 4 KB name costs a
+  // refusal, not a read of 4 KB. With any name allowed there is no longest name, and every element
+  // is read to its end.
+  let longest = MAX_NAMED_HEADER_LENGTH;
+  for (const listedName of raw) longest = Math.max(longest, listedName.length);
   const run: AllowedHeaderRun = {
     plain: new RegExp(plain, "y"),
     plainCaseless: new RegExp(plain, "iy"),
@@ -215,6 +244,7 @@ export function allowedHeaderRun(names: Iterable<string>, anyName: boolean, auth
     generalCaseless: new RegExp(general, "iy"),
     starts,
     skip: (value, from) => allowedHeaderRunEnd(run, value, from),
+    tooLong: anyName ? undefined : new RegExp(`${TCHAR_CLASS}{${longest + 1}}`, "y"),
   };
   return run;
 }
@@ -284,9 +314,10 @@ function isBlankOrComma(code: number): boolean {
  * two patterns' starts and one element read by the scanner; a value that mixes the forms, a
  * pattern's start per form at most. Every stretch of the value is read once by a pattern or by the
  * scanner, and a long run of characters inside one element by a pattern too (see runEnd): so any
- * value costs time linear in its length, a few instructions a character.
+ * value costs time linear in its length, a few instructions a character. An element longer than
+ * every allowed name is refused once that much of it is read (see allowedHeaderRun's `tooLong`).
  */
 export function firstRefusedInList(run: AllowedHeaderRun, value: string, accept: (name: string) => boolean): string {
   const allowedUpTo = allowedHeaderRunEnd(run, value);
-  return allowedUpTo === value.length ? "" : firstRefusedHeaderName(value, accept, allowedUpTo, run.skip);
+  return allowedUpTo === value.length ? "" : firstRefusedHeaderName(value, accept, allowedUpTo, run);
 }
