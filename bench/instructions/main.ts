@@ -3,7 +3,7 @@
  * node, Fastify and Koa on every scored scenario, counted twice to show that the count repeats,
  * then written into BENCHMARKS.md between the `instructions` markers.
  * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
- * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 3000), `--parallel=<n>` (default 2), `--json`,
+ * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 5000), `--stretches=<n>` (default 5: the measured requests in that many stretches, the least one counted), `--parallel=<n>` (default 2), `--json`,
  * `--acrh=yes|no|only` (default yes: with node, also the Access-Control-Request-Headers shapes of
  * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md),
  * `--scenarios=<id,...>` and `--contenders=<framework/role,...>` (count only those; keep the
@@ -21,7 +21,8 @@ const { values } = parseArgs({
     frameworks: { type: "string", default: "node,fastify,koa" },
     warmup: { type: "string", default: "2000" },
     rewarm: { type: "string", default: "3000" },
-    measured: { type: "string", default: "3000" },
+    measured: { type: "string", default: "5000" },
+    stretches: { type: "string", default: "5" },
     parallel: { type: "string", default: "2" },
     json: { type: "boolean", default: false },
     acrh: { type: "string", default: "yes" },
@@ -39,7 +40,7 @@ if (!(await valgrindAvailable())) {
 }
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 const started = Date.now();
-const counting = { warmup: Number(values.warmup), rewarm: Number(values.rewarm), measured: Number(values.measured), parallel: Number(values.parallel), log };
+const counting = { warmup: Number(values.warmup), rewarm: Number(values.rewarm), measured: Number(values.measured), stretches: Number(values.stretches), parallel: Number(values.parallel), log };
 const shapes = values.acrh !== "no" && values.frameworks.split(",").includes("node") ? acrhMarkdown(await countAcrhShapes(counting)) : "";
 if (values.acrh === "only") {
   process.stdout.write(`${shapes}\n`);
@@ -51,6 +52,7 @@ const result = await runInstructions({
   warmup: Number(values.warmup),
   rewarm: Number(values.rewarm),
   measured: Number(values.measured),
+  stretches: Number(values.stretches),
   parallel: Number(values.parallel),
   scenarios: values.scenarios?.split(","),
   contenders: values.contenders?.split(","),
@@ -76,13 +78,16 @@ export function toMarkdown(run: InstructionRun): string {
   const lines: string[] = [
     "## Instructions per request (callgrind)",
     "",
-    `Counted by valgrind's callgrind, not timed: ${run.measured.toLocaleString("en-US")} requests per scenario, each contender in its own`,
+    `Counted by valgrind's callgrind, not timed: ${run.measured.toLocaleString("en-US")} requests per scenario in ${run.stretches} stretches of ${(run.measured / run.stretches).toLocaleString("en-US")}, each contender in its own`,
     "`node --single-threaded` process with fixed seeds and address randomisation off, so a count repeats whatever",
     `else the machine does. Before each scenario's measured requests: ${run.warmup.toLocaleString("en-US")} of warm-up, a full collection`,
-    `and ${run.rewarm.toLocaleString("en-US")} more. V8 still recompiles inside many measured stretches (after the collection, or when`,
+    `and ${run.rewarm.toLocaleString("en-US")} more. V8 still recompiles inside some measured stretches (after the collection, or when`,
     "a scenario's request shapes deoptimise code optimised for another's). That compiling is not work a request repeats, so",
-    "each count leaves it out (callgrind's inclusive cost of V8's compile entry points in the stretch; deoptimisations stay",
-    "counted), and the \"compiler\" column gives the largest share of a stretch it was. Figures are instructions above the",
+    "each stretch's count leaves it out (callgrind's inclusive cost of V8's compile entry points in the stretch; deoptimisations",
+    "stay counted). Each stretch starts after a minor collection, with the young generation fixed at 16 MiB and V8's clock-driven",
+    "heap heuristics off, so no collection lands in it; a cell is the stretch of least work, the settled state every later",
+    "request repeats (earlier stretches still run code V8 is optimising); the \"compiler\" column gives the share of that",
+    "stretch the compiling was. Figures are instructions above the",
     `framework's no-op middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,
     "`exact-1` (not scored) is exact-10k's request with only the origin it sends listed, counted just before exact-10k:",
     "the 10,000-origin ratio divides by it, because a scenario counted after others costs more than the same one counted first.",

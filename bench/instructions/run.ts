@@ -30,6 +30,8 @@ export interface InstructionSample {
   readonly instructions: number;
   /** Of those, instructions per request inside V8's compilers (lazy and optimising). */
   readonly compiler: number;
+  /** Every measured stretch's work per request (instructions less compiling); the sample is the least. */
+  readonly stretches: readonly number[];
 }
 
 /**
@@ -44,6 +46,7 @@ export interface InstructionRun {
   readonly warmup: number;
   readonly rewarm: number;
   readonly measured: number;
+  readonly stretches: number;
   /** One list of samples per repetition: the second shows how repeatable the first is. */
   readonly runs: readonly (readonly InstructionSample[])[];
 }
@@ -53,6 +56,13 @@ export interface InstructionOptions {
   /** Requests between the full collection and the measured stretch. */
   readonly rewarm: number;
   readonly measured: number;
+  /**
+   * Stretches the measured requests are split into (each `measured / stretches` requests), each
+   * after a minor collection; a sample is the stretch of least work: the early stretches of a
+   * scenario still run code V8 has not finished optimising (and compiling leaves residue the
+   * compile entry points do not cover), the settled one is the work every later request repeats.
+   */
+  readonly stretches: number;
   readonly repetitions: number;
   /** Processes under valgrind at once. */
   readonly parallel: number;
@@ -144,6 +154,15 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
         process.execPath,
         "--single-threaded",
         "--expose-gc",
+        // The heap's sizes fixed, so that no collection is scheduled by the clock: V8 grows the
+        // young generation and the heap from measured allocation and collection speeds, and its
+        // memory reducer fires on a timer, all of which run slower, and differently, under
+        // valgrind on a loaded machine. A 16 MiB young generation also means a stretch's
+        // requests, after the minor collection before it, trigger no scavenge of their own.
+        "--min-semi-space-size=16",
+        "--max-semi-space-size=16",
+        "--heap-growing-percent=50",
+        "--no-memory-reducer",
         "--random-seed=42",
         "--hash-seed=42",
         worker,
@@ -151,20 +170,35 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
         String(options.warmup),
         String(options.rewarm),
         String(options.measured),
+        String(options.stretches),
         ...scenarios,
       ],
       { maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } },
     );
-    // Dumps: 1 start-up, 2 calibration, then per scenario: set-up, warm-up, collection and re-warm, measured.
+    // Dumps: 1 start-up, 2 calibration, then per scenario and stretch: what came before it (the
+    // scenario's set-up, warm-up, collection and re-warm, or the last stretch's minor collection),
+    // then the stretch itself.
     const files = dumpFiles(dir);
-    const marker = files[1] === undefined ? 0 : dumpTotal(files[1]);
+    const expected = 2 + 2 * options.stretches * scenarios.length;
+    if (files.length !== expected) throw new Error(`callgrind wrote ${files.length} dumps for ${contender.id}; expected ${expected}`);
+    const marker = dumpTotal(files[1]!);
+    const perStretch = options.measured / options.stretches;
     const samples: InstructionSample[] = [];
     for (const [index, scenario] of scenarios.entries()) {
-      const measuredFile = files[3 + 2 * index];
-      if (measuredFile === undefined) throw new Error(`callgrind wrote ${files.length} dumps for ${contender.id}; expected ${2 + 2 * scenarios.length}`);
-      const instructions = Math.round((dumpTotal(measuredFile) - marker) / options.measured);
-      const compiler = Math.round((await compilerInstructions(measuredFile)) / options.measured);
-      samples.push({ contender: contender.id, scenario, instructions, compiler });
+      const counted: { instructions: number; compiler: number }[] = [];
+      for (let stretch = 0; stretch < options.stretches; stretch++) {
+        const file = files[2 + 2 * (index * options.stretches + stretch) + 1]!;
+        counted.push({ instructions: (dumpTotal(file) - marker) / perStretch, compiler: (await compilerInstructions(file)) / perStretch });
+      }
+      const works = counted.map((count) => count.instructions - count.compiler);
+      const settled = counted[works.indexOf(Math.min(...works))]!;
+      samples.push({
+        contender: contender.id,
+        scenario,
+        instructions: Math.round(settled.instructions),
+        compiler: Math.round(settled.compiler),
+        stretches: works.map(Math.round),
+      });
     }
     return samples;
   } finally {
@@ -193,7 +227,7 @@ export async function runInstructions(options: InstructionOptions): Promise<Inst
       await Promise.all(Array.from({ length: options.parallel }, next));
       runs.push(samples);
     }
-    return { warmup: options.warmup, rewarm: options.rewarm, measured: options.measured, runs };
+    return { warmup: options.warmup, rewarm: options.rewarm, measured: options.measured, stretches: options.stretches, runs };
   } finally {
     worker.cleanup();
   }
