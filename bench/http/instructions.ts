@@ -10,10 +10,11 @@
  * `--warmup` requests, then the line `mark` (the server calls `os.uptime()`, on which callgrind
  * dumps its counters), `--measured` requests, `mark` again. The count of the measured stretch,
  * without V8's compiling in it (see ../instructions/run.ts), divided by the requests, is the figure.
- * It still moves a little with the machine's load (bare Hono 94,500 and 97,400 in two runs, at load
- * averages 8 and 15): the server's timers (the cached `Date` header, keep-alive timeouts) and V8's
- * time-driven heap work run more often per request when each request takes longer. Compare targets
- * counted in the same run.
+ * The server runs with ../instructions/run.ts's fixed heap sizes, so V8 schedules no collection by the
+ * clock. The count can still move a little with the machine's load (bare Hono 94,500 and 97,400 in two
+ * runs at load averages 8 and 15, before the heap was fixed): the server's own timers (the cached
+ * `Date` header, keep-alive timeouts) run more often per request when each request takes longer.
+ * Compare targets counted in the same run.
  *
  *   npm run bench:http-instructions -- [--frameworks=node,fastify,hono] [--warmup=2000] [--measured=1000] [--parallel=2] [--targets=bare,limit,crossgate] [--kinds=get,preflight] [--peer]
  */
@@ -23,7 +24,7 @@ import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleForCallgrind, compilerInstructions, dumpFiles, dumpTotal, valgrindAvailable } from "../instructions/run.ts";
+import { bundleForCallgrind, compilerInstructions, dumpFiles, dumpTotal, STEADY_HEAP, valgrindAvailable } from "../instructions/run.ts";
 import { onLines } from "./lines.ts";
 import { requestHeaders } from "./run.ts";
 import { HTTP_FRAMEWORKS, HTTP_FRAMEWORK_LABEL, HTTP_KINDS, HTTP_TARGETS, type HttpFramework, type HttpKind, type HttpTarget } from "./targets.ts";
@@ -92,7 +93,7 @@ async function countOne(server: string, framework: HttpFramework, target: HttpTa
   const dir = mkdtempSync(join(tmpdir(), "crossgate-http-callgrind-"));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const valgrind = ["-R", "valgrind", "--tool=callgrind", `--callgrind-out-file=${join(dir, "cg.out")}`, "--dump-before=*GetUptime*", "--dump-instr=no", "--compress-strings=no", "--compress-pos=no"];
-  const node = [process.execPath, "--single-threaded", "--random-seed=42", "--hash-seed=42", server, framework, target, String(port)];
+  const node = [process.execPath, "--single-threaded", ...STEADY_HEAP, "--random-seed=42", "--hash-seed=42", server, framework, target, String(port)];
   const child = spawn("setarch", [...valgrind, ...node], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -73,6 +73,15 @@ export interface InstructionOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * V8 flags for a process under callgrind: the heap's sizes fixed, so that no collection is
+ * scheduled by the clock. V8 grows the young generation and the heap from measured allocation and
+ * collection speeds, and its memory reducer fires on a timer, all of which run slower, and
+ * differently, under valgrind on a loaded machine. A 16 MiB young generation also means a
+ * measured stretch, after the minor collection before it, triggers no scavenge of its own.
+ */
+export const STEADY_HEAP = ["--min-semi-space-size=16", "--max-semi-space-size=16", "--heap-growing-percent=50", "--no-memory-reducer"] as const;
+
 /** Whether valgrind is installed (Debian: `apt-get install valgrind`). */
 export async function valgrindAvailable(): Promise<boolean> {
   try {
@@ -154,15 +163,7 @@ async function countOne(worker: string, contender: Contender, scenarios: readonl
         process.execPath,
         "--single-threaded",
         "--expose-gc",
-        // The heap's sizes fixed, so that no collection is scheduled by the clock: V8 grows the
-        // young generation and the heap from measured allocation and collection speeds, and its
-        // memory reducer fires on a timer, all of which run slower, and differently, under
-        // valgrind on a loaded machine. A 16 MiB young generation also means a stretch's
-        // requests, after the minor collection before it, trigger no scavenge of their own.
-        "--min-semi-space-size=16",
-        "--max-semi-space-size=16",
-        "--heap-growing-percent=50",
-        "--no-memory-reducer",
+        ...STEADY_HEAP,
         "--random-seed=42",
         "--hash-seed=42",
         worker,
