@@ -26,8 +26,16 @@ export function rulesFromTrie(trie: string): Set<string> {
     const kind = leaf && mark === "" ? ";" : mark;
     if (kind !== "") found.add(`${kind === "!" ? "!" : ""}${label}${suffix[suffix.length - 1] ?? ""}`);
   };
-  for (let i = 0; i < trie.length; i++) {
-    const c = trie[i] as string;
+  // Runs of label characters are taken whole (one regex search and one slice each): this runs on a
+  // cold start, where a loop over the text's 55,000 characters one by one took tens of milliseconds.
+  const special = /[(),!;A-Z]/g;
+  let from = 0;
+  for (let hit = special.exec(trie); ; hit = special.exec(trie)) {
+    const at = hit === null ? trie.length : hit.index;
+    if (at > from) label += trie.slice(from, at);
+    if (hit === null) break;
+    from = at + 1;
+    const c = hit[0];
     if (c === "(") {
       end(false);
       suffix.push(`.${label}${suffix[suffix.length - 1] ?? ""}`);
@@ -41,13 +49,11 @@ export function rulesFromTrie(trie: string): Set<string> {
     } else if (c === "!" || c === ";") {
       mark = c;
       continue;
-    } else if (c >= "A" && c <= "Z") {
+    } else {
+      // A capital letter: the label before it ends, and the next starts with its first k characters.
       end(true);
       label = (previous[previous.length - 1] as string).slice(0, c.charCodeAt(0) - 64);
       mark = "";
-      continue;
-    } else {
-      label += c;
       continue;
     }
     label = "";
