@@ -48,6 +48,12 @@ export interface CorsRoutes extends CorsDecider {
   /** This list as a framework with these path rules sees it; adapters call it once. */
   withMatching(matching: PathMatching): CorsDecider;
   readonly [ROUTES]: true;
+  /**
+   * Never set: a route list has no `origins` of its own. Declaring it lets TypeScript tell options
+   * from a policy or a route list by `origins`, so a misspelled option in `cors({ origins, ... })`
+   * is named in the error instead of `origins` being reported as not an `OriginMatcher`.
+   */
+  readonly origins?: undefined;
 }
 
 /** What every adapter's `cors()` accepts. `false` turns CORS off where the middleware is mounted. */
