@@ -1,6 +1,6 @@
 import type { RequestView } from "../request.ts";
 import { notifyRefusal, REFUSAL_HEADER, refusalEvent, refusalHeaderValue } from "../refusal.ts";
-import { remember } from "../internal/memo.ts";
+import { ORIGIN_MEMO_LIMIT, remember } from "../internal/memo.ts";
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from "../internal/origin.ts";
 import { allowedHeaderRun, firstRefusedInList, isSafelistedMethod, isToken, MAX_REQUEST_HEADERS_LENGTH, parseHeaderNameList, type AllowedHeaderRun } from "../internal/tokens.ts";
 import type { CompiledCors, CorsHeader } from "./compile.ts";
@@ -49,15 +49,17 @@ export interface CorsPlan {
 
 const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
 
-/** Per-policy caches of immutable plans; exact origins are finite, so the cache is bounded. */
+/** Per-policy caches of immutable plans, each bounded. */
 export interface PlanCache {
-  readonly byOrigin: Map<string, OriginPlans>;
   /**
-   * Plans for origins a pattern or regex allowed, and the refusal reason for origins refused
-   * without a callback: so a repeat costs one lookup instead of parsing and matching. Senders pick
-   * these origins, so both are bounded (cleared when full).
+   * The plans of each origin already allowed, so that a repeat costs one lookup whatever allowed
+   * it: listed origins (finite), and origins a pattern or regex allowed. Senders pick the latter:
+   * once `remembered` of them reach the limit, the map starts over (a listed origin's plans are
+   * rebuilt on its next request).
    */
-  readonly matchedOrigins: Map<string, OriginPlans>;
+  readonly origins: Map<string, OriginPlans>;
+  remembered: number;
+  /** The refusal reason for origins refused without a callback; bounded too (cleared when full). */
   readonly refusedOrigins: Map<string, RefusalReason>;
   /** Refusals that name no method or header, by reason: of other requests, and of preflights. */
   readonly refusals: Map<RefusalReason, CorsPlan>;
@@ -76,6 +78,7 @@ export interface PlanCache {
   readonly publicActual: CorsPlan;
 }
 
+/** An allowed origin's plans, built on first use. */
 type OriginPlans = { actual?: CorsPlan; preflight?: CorsPlan };
 
 const REQUEST_HEADERS_CACHE_LIMIT = 256;
@@ -89,8 +92,8 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
   let longest = 0;
   for (const name of compiled.requestHeaders) longest = Math.max(longest, name.length);
   return {
-    byOrigin: new Map(),
-    matchedOrigins: new Map(),
+    origins: new Map(),
+    remembered: 0,
     refusedOrigins: new Map(),
     refusals: new Map(),
     refusedPreflights: new Map(),
@@ -120,33 +123,56 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
   if (compiled.urlFilter !== undefined && !compiled.urlFilter(decodeWholePath(request.path))) return cache.disabled;
 
   const origin = request.header("origin");
-  // Fetch "CORS-preflight request": OPTIONS with Origin and Access-Control-Request-Method.
-  const preflight = origin !== undefined && request.method === "OPTIONS" && request.header("access-control-request-method") !== undefined;
+  // Fetch "CORS-preflight request": OPTIONS with Origin and Access-Control-Request-Method. The
+  // method is read once, here, and handed on as `asked` (`undefined` for any other request).
+  const asked = origin !== undefined && request.method === "OPTIONS" ? request.header("access-control-request-method") : undefined;
 
-  if (compiled.public) return preflight ? grantPreflight(compiled, cache, request, "*", undefined) : cache.publicActual;
+  if (compiled.public) return asked !== undefined ? grantPreflight(compiled, cache, request, "*", undefined, asked) : cache.publicActual;
   if (origin === undefined) return cache.noOrigin;
 
-  if (compiled.origins.exact.has(origin)) {
-    return preflight ? grantPreflight(compiled, cache, request, origin, cache.byOrigin) : grantActual(compiled, cache, request, origin, cache.byOrigin);
-  }
+  const allowed = cache.origins.get(origin);
+  if (allowed !== undefined) return grant(compiled, cache, request, origin, asked, allowed);
+  if (compiled.origins.exact.has(origin)) return grant(compiled, cache, request, origin, asked, rememberListed(cache, origin));
+  const preflight = asked !== undefined;
   if (origin.length > MAX_ORIGIN_LENGTH) return refuse(compiled, cache, request, preflight, "origin-too-long", undefined);
-  const matched = cache.matchedOrigins.get(origin);
-  if (matched !== undefined) return grant(compiled, cache, request, origin, preflight, matched);
   const refused = cache.refusedOrigins.get(origin);
   if (refused !== undefined) return refuse(compiled, cache, request, preflight, refused, undefined);
   if (origin === "null") {
-    return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, preflight, undefined) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
+    return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, asked, undefined) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
   }
   const parsed = parseSerializedOrigin(origin);
-  if (parsed === undefined) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-malformed"), undefined);
+  if (parsed === undefined) return refuseOrigin(compiled, cache, request, preflight, origin, "origin-malformed");
   // With credentials, plain-http origins (not loopback) are refused whatever would admit them: a
   // regex, a pattern or allowOrigin (unless dangerouslyAllowInsecureOriginsWithCredentials).
-  if (compiled.origins.refusesInsecure(parsed)) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-not-allowed"), undefined);
+  if (compiled.origins.refusesInsecure(parsed)) return refuseOrigin(compiled, cache, request, preflight, origin, "origin-not-allowed");
   if (compiled.origins.any || compiled.origins.matchesParsed(origin, parsed)) {
-    return grant(compiled, cache, request, origin, preflight, remember(cache.matchedOrigins, origin, {}));
+    return grant(compiled, cache, request, origin, asked, rememberOrigin(cache, origin, {}));
   }
-  if (compiled.allowOrigin === undefined) return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, "origin-not-allowed"), undefined);
-  return askCallback(compiled, cache, request, origin, preflight);
+  if (compiled.allowOrigin === undefined) return refuseOrigin(compiled, cache, request, preflight, origin, "origin-not-allowed");
+  return askCallback(compiled, cache, request, origin, asked);
+}
+
+/** A listed origin's plans: as many as the list holds, so they do not count towards the limit. */
+function rememberListed(cache: PlanCache, origin: string): OriginPlans {
+  const plans: OriginPlans = {};
+  cache.origins.set(origin, plans);
+  return plans;
+}
+
+/** Plans for an origin a pattern or regex allowed: the sender picked it, so the memo starts over when full. */
+function rememberOrigin(cache: PlanCache, origin: string, plans: OriginPlans): OriginPlans {
+  if (cache.remembered >= ORIGIN_MEMO_LIMIT) {
+    cache.origins.clear();
+    cache.remembered = 0;
+  }
+  cache.remembered++;
+  cache.origins.set(origin, plans);
+  return plans;
+}
+
+/** Refuses an origin for a reason of its own, and remembers the reason for its next request. */
+function refuseOrigin(compiled: CompiledCors, cache: PlanCache, request: RequestView, preflight: boolean, origin: string, reason: RefusalReason): CorsPlan {
+  return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, reason), undefined);
 }
 
 function askCallback(
@@ -154,8 +180,9 @@ function askCallback(
   cache: PlanCache,
   request: RequestView,
   origin: string,
-  preflight: boolean,
+  asked: string | undefined,
 ): CorsPlan | Promise<CorsPlan> {
+  const preflight = asked !== undefined;
   const failed = (error: unknown): CorsPlan => {
     compiled.logger.warn(`crossgate cors: allowOrigin threw for origin ${JSON.stringify(origin)}; refusing the request. ${String((error as Error)?.stack ?? error)}`);
     return refuse(compiled, cache, request, preflight, "origin-callback-failed", undefined);
@@ -167,31 +194,24 @@ function askCallback(
     return failed(error);
   }
   const conclude = (allowed: unknown): CorsPlan =>
-    allowed === true ? grant(compiled, cache, request, origin, preflight, undefined) : refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
+    allowed === true ? grant(compiled, cache, request, origin, asked, undefined) : refuse(compiled, cache, request, preflight, "origin-not-allowed", undefined);
   if (answer !== null && typeof answer === "object" && typeof (answer as Promise<boolean>).then === "function") {
     return Promise.resolve(answer).then(conclude, failed);
   }
   return conclude(answer);
 }
 
-/** `plans`: where this origin's immutable plans are kept, or `undefined` when they must not be (callbacks, `null`). */
-function grant(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, preflight: boolean, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
-  return preflight ? grantPreflight(compiled, cache, request, origin, plans) : grantActual(compiled, cache, request, origin, plans);
+/**
+ * `asked`: the method a preflight asks for, `undefined` for any other request. `plans`: where this
+ * origin's immutable plans are kept, or `undefined` when they must not be (callbacks, `null`).
+ */
+function grant(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, asked: string | undefined, plans: OriginPlans | undefined): CorsPlan {
+  return asked !== undefined ? grantPreflight(compiled, cache, request, origin, plans, asked) : grantActual(compiled, request, origin, plans);
 }
 
-function plansFor(plans: Map<string, OriginPlans> | OriginPlans, origin: string): OriginPlans {
-  if (!(plans instanceof Map)) return plans;
-  let entry = plans.get(origin);
-  if (entry === undefined) plans.set(origin, (entry = {}));
-  return entry;
-}
-
-function grantActual(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
+function grantActual(compiled: CompiledCors, request: RequestView, origin: string, plans: OriginPlans | undefined): CorsPlan {
   const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
-  if (plans !== undefined && !privateNetwork) {
-    const entry = plansFor(plans, origin);
-    return (entry.actual ??= buildActual(compiled, origin, false));
-  }
+  if (plans !== undefined && !privateNetwork) return (plans.actual ??= buildActual(compiled, origin, false));
   return buildActual(compiled, origin, privateNetwork);
 }
 
@@ -206,8 +226,7 @@ function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boo
   return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
 }
 
-function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: Map<string, OriginPlans> | OriginPlans | undefined): CorsPlan {
-  const method = request.header("access-control-request-method") ?? "";
+function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: OriginPlans | undefined, method: string): CorsPlan {
   // Fetch "CORS-preflight fetch" step 7: a safelisted method needs no listing.
   if (!compiled.anyMethod && !isSafelistedMethod(method) && !compiled.methods.has(method)) {
     return refuse(compiled, cache, request, true, "method-not-allowed", method, origin);
@@ -232,10 +251,7 @@ function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: Reque
   const privateNetwork = compiled.privateNetwork && request.header("access-control-request-private-network") === "true";
   const reflectMethod = compiled.anyMethod && compiled.credentials;
   const dynamic = privateNetwork || reflectMethod || reflectedHeaders !== undefined;
-  if (plans !== undefined && !dynamic) {
-    const entry = plansFor(plans, origin);
-    return (entry.preflight ??= buildPreflight(compiled, origin, undefined, undefined, false));
-  }
+  if (plans !== undefined && !dynamic) return (plans.preflight ??= buildPreflight(compiled, origin, undefined, undefined, false));
   return buildPreflight(compiled, origin, reflectMethod ? method : undefined, reflectedHeaders, privateNetwork);
 }
 
@@ -261,10 +277,12 @@ function buildPreflight(
  */
 function checkRequestHeaders(compiled: CompiledCors, cache: PlanCache, requested: string): string {
   if (requested.length > MAX_REQUEST_HEADERS_LENGTH) return "\0long";
-  const known = cache.requestHeaders.get(requested);
+  // Only short values are remembered, so a long one is not looked up (hashing it costs its length).
+  const cacheable = requested.length <= REQUEST_HEADERS_CACHEABLE_LENGTH;
+  const known = cacheable ? cache.requestHeaders.get(requested) : undefined;
   if (known !== undefined) return known;
   const verdict = firstRefusedInList(cache.requestHeaderRun, requested, cache.acceptsRequestHeader);
-  if (requested.length <= REQUEST_HEADERS_CACHEABLE_LENGTH) {
+  if (cacheable) {
     if (cache.requestHeaders.size >= REQUEST_HEADERS_CACHE_LIMIT) cache.requestHeaders.clear();
     cache.requestHeaders.set(requested, verdict);
   }
