@@ -7,7 +7,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from "fastif
 import type { CorsPlan } from "../core/cors/decide.ts";
 import type { CorsOptions } from "../core/cors/options.ts";
 import type { CorsPolicy } from "../core/cors/policy.ts";
-import { preflightMethod, ROUTE_UNCERTAIN, toCorsDecider, withMatching, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
+import { preflightMethod, routeUncertainFor, toCorsDecider, withMatching, type CorsDecider, type CorsInput, type CorsSetting } from "../core/cors/routes.ts";
 import { ConfigError, isConfigError } from "../core/errors.ts";
 import { mergeVary } from "../core/internal/vary.ts";
 import { claimCorsDecision } from "./internal/claim.ts";
@@ -55,6 +55,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (instance, _options, done) => {
     // A route list reads paths as this app's router does.
     const fallback = withMatching(decider, fastifyPathMatching(instance.initialConfig));
+    const uncertain = routeUncertainFor(fallback);
     const server = instance.server as object;
     let table = tables.get(server);
     if (table === undefined) tables.set(server, (table = new FastifyRouteTable(instance as unknown as FastifyRouting)));
@@ -72,7 +73,7 @@ export function cors(options: CorsInput): FastifyPluginCallback {
     instance.addHook("onRequest", (request, reply, next) => {
       if (!claimCorsDecision(request.raw)) return next();
       const view = new HeaderRecordView(request.method, request.raw.url ?? request.url, request.headers, request);
-      const decider = routes.follows(fallback) ? fallback : routeOrPreflightDecider(routes, view, request, fallback);
+      const decider = routes.follows(fallback) ? fallback : routeOrPreflightDecider(routes, view, request, fallback, uncertain);
       const decided = decider.decide(view);
       if (decided instanceof Promise) {
         decided.then((plan) => apply(plan, reply, next), next);
@@ -109,19 +110,20 @@ export function cors(options: CorsInput): FastifyPluginCallback {
  * A request's CORS when routes differ: an actual request follows its route's; a preflight, the
  * route that would serve the method it asks for.
  */
-function routeOrPreflightDecider(routes: FastifyRouteTable, view: HeaderRecordView, request: FastifyRequest, fallback: CorsDecider): CorsDecider {
+function routeOrPreflightDecider(routes: FastifyRouteTable, view: HeaderRecordView, request: FastifyRequest, fallback: CorsDecider, uncertain: CorsDecider): CorsDecider {
   const requested = preflightMethod(view);
-  return requested === undefined ? (routeDecider(request) ?? fallback) : preflightDecider(routes, requested, request, fallback);
+  return requested === undefined ? (routeDecider(request) ?? fallback) : preflightDecider(routes, requested, request, fallback, uncertain);
 }
 
 /**
  * A preflight follows the route that would serve the method it asks for, as Fastify's router finds
  * it; with no such route, the registration's own policy (the one the 404 answer gets). A route
- * crossgate cannot identify for certain refuses the preflight.
+ * crossgate cannot identify for certain refuses the preflight (`uncertain`, reported through the
+ * registration's policy).
  */
-function preflightDecider(routes: FastifyRouteTable, method: string, request: FastifyRequest, fallback: CorsDecider): CorsDecider {
+function preflightDecider(routes: FastifyRouteTable, method: string, request: FastifyRequest, fallback: CorsDecider, uncertain: CorsDecider): CorsDecider {
   const lookup = routes.lookup(method, request.raw.url ?? request.url, request.headers.host);
-  return lookup.found === "none" ? fallback : lookup.found === "uncertain" ? ROUTE_UNCERTAIN : lookup.found;
+  return lookup.found === "none" ? fallback : lookup.found === "uncertain" ? uncertain : lookup.found;
 }
 
 function routeDecider(request: FastifyRequest): CorsDecider | undefined {

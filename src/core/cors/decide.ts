@@ -299,11 +299,17 @@ function refuse(
   allowedOrigin?: string,
 ): CorsPlan {
   if (!compiled.watchRefusals) return refusalPlan(compiled, cache, preflight, reason, detail);
-  // debug or onRefusal: the debug answer or the usual one, then the listener, told once the plan is
-  // made (it never changes it; see notifyRefusal).
-  const usual = refusalPlan(compiled, cache, preflight, reason, detail);
+  return reportRefusal(compiled, cache, request, refusalPlan(compiled, cache, preflight, reason, detail), allowedOrigin);
+}
+
+/**
+ * A refusal under `debug` or `onRefusal` (`compiled.watchRefusals`): the debug answer or the usual
+ * one, then the listener, told once the plan is made (it never changes it; see notifyRefusal).
+ * Also reports refusals made for the policy outside it (`route-uncertain`, see routeUncertainFor).
+ */
+export function reportRefusal(compiled: CompiledCors, cache: PlanCache, request: RequestView, usual: CorsPlan, allowedOrigin?: string): CorsPlan {
   const refusal = compiled.debug ? debugRefusal(compiled, cache, request, usual, allowedOrigin) : usual;
-  if (compiled.onRefusal !== undefined) notifyRefusal(compiled.onRefusal, refusalEvent("cors", reason, request, preflight, detail), compiled.logger);
+  if (compiled.onRefusal !== undefined) notifyRefusal(compiled.onRefusal, refusalEvent("cors", usual.reason!, request, usual.preflight, usual.detail), compiled.logger);
   return refusal;
 }
 

@@ -1,7 +1,7 @@
 import type { OriginMatcher } from "../origins.ts";
 import type { RequestView } from "../request.ts";
 import { compileCors, type CompiledCors } from "./compile.ts";
-import { createPlanCache, decideCors, type CorsPlan, type PlanCache } from "./decide.ts";
+import { createPlanCache, decideCors, reportRefusal, type CorsPlan, type PlanCache } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
 
 const POLICY = Symbol.for("crossgate.cors-policy");
@@ -33,7 +33,7 @@ export interface CorsPolicy {
  */
 export function createCorsPolicy(options: CorsOptions): CorsPolicy {
   let state = compileState(options);
-  return Object.freeze({
+  const policy: CorsPolicy = Object.freeze({
     [POLICY]: true as const,
     decide: (request: RequestView) => decideCors(state.compiled, state.cache, request),
     reconfigure(next: CorsOptions) {
@@ -46,6 +46,22 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
       return state.compiled.origins;
     },
   });
+  // Read at each refusal, so a reconfigure that turns debug or onRefusal on or off counts.
+  reporters.set(policy, (request, refusal) => (state.compiled.watchRefusals ? reportRefusal(state.compiled, state.cache, request, refusal) : refusal));
+  return policy;
+}
+
+type RefusalReporter = (request: RequestView, refusal: CorsPlan) => CorsPlan;
+/** Per policy of this copy: reports a refusal made for it outside `decide` as its own refusals are. */
+const reporters = new WeakMap<CorsPolicy, RefusalReporter>();
+
+/**
+ * How `policy` reports a refusal decided for it elsewhere (its `onRefusal`, debug log and
+ * `Crossgate-Refusal` header, as for its own refusals; nothing when it has neither), or
+ * `undefined` when `value` is not a policy of this copy of crossgate.
+ */
+export function refusalReporter(value: unknown): RefusalReporter | undefined {
+  return typeof value === "object" && value !== null ? reporters.get(value as CorsPolicy) : undefined;
 }
 
 function compileState(options: CorsOptions): { compiled: CompiledCors; cache: PlanCache } {

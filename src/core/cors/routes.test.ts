@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { isConfigError } from "../errors.ts";
 import { requestViewFromRecord } from "../request.ts";
 import { createCorsPolicy } from "./policy.ts";
-import { CORS_OFF, corsRoutes, isCorsRoutes, ROUTE_UNCERTAIN, toCorsDecider, type CorsRoute } from "./routes.ts";
+import { CORS_OFF, corsRoutes, isCorsRoutes, ROUTE_UNCERTAIN, routeUncertainFor, toCorsDecider, type CorsRoute } from "./routes.ts";
+import type { CorsRefusalEvent } from "../refusal.ts";
 import type { CorsPlan } from "./decide.ts";
 
 const APP = "https://app.example.com";
@@ -176,5 +177,60 @@ describe("toCorsDecider", () => {
     expect(isCorsRoutes(routes)).toBe(true);
     expect(isCorsRoutes(privateApi)).toBe(false);
     expect(() => toCorsDecider({ origins: ["nope"] })).toThrow(/origins\[0\]/);
+  });
+});
+
+describe("routeUncertainFor: a route-uncertain refusal is reported through the registration's policy", () => {
+  const view = (preflight: boolean) =>
+    preflight
+      ? requestViewFromRecord("OPTIONS", "/early?x=1", { origin: APP, "access-control-request-method": "DELETE" })
+      : requestViewFromRecord("GET", "/early", { origin: APP });
+
+  it.each([
+    // [registration, preflight, onRefusal events, logged lines, Crossgate-Refusal header]
+    ["a policy with onRefusal", { onRefusal: true }, true, 1, 0, undefined],
+    ["a policy with onRefusal", { onRefusal: true }, false, 1, 0, undefined],
+    ["a policy with debug", { debug: true }, true, 0, 1, "route-uncertain"],
+    ["a policy with debug", { debug: true }, false, 0, 1, "route-uncertain"],
+    ["a policy with both", { onRefusal: true, debug: true }, true, 1, 1, "route-uncertain"],
+    ["a policy with neither", {}, true, 0, 0, undefined],
+  ] as const)("%s (%j), preflight %s: %i events, %i log lines, header %s", (_name, watch, preflight, events, lines, header) => {
+    const seen: CorsRefusalEvent[] = [];
+    const logged: string[] = [];
+    const policy = createCorsPolicy({
+      origins: [APP],
+      debug: "debug" in watch,
+      logger: { warn: (line: string) => void logged.push(line) },
+      ...("onRefusal" in watch ? { onRefusal: (event: CorsRefusalEvent) => void seen.push(event) } : {}),
+    });
+    const plan = routeUncertainFor(policy).decide(view(preflight)) as CorsPlan;
+    expect([plan.verdict, plan.reason, plan.preflight, plan.status, plan.vary]).toEqual(["refused", "route-uncertain", preflight, preflight ? 403 : 0, ""]);
+    expect(plan.headers.find(([name]) => name === "Crossgate-Refusal")?.[1]).toBe(header);
+    expect(seen).toHaveLength(events);
+    if (events > 0) expect(seen[0]).toMatchObject({ kind: "cors", reason: "route-uncertain", origin: APP, method: preflight ? "OPTIONS" : "GET", path: "/early", preflight, detail: undefined });
+    expect(logged).toHaveLength(lines);
+    if (lines > 0) expect(logged[0]).toMatch(/refused .* \/early from origin "https:\/\/app.example.com": crossgate cannot tell/);
+  });
+
+  it("answers exactly as ROUTE_UNCERTAIN, with the same plans, when the policy watches no refusal", () => {
+    const quiet = routeUncertainFor(createCorsPolicy({ origins: [APP] }));
+    for (const preflight of [true, false]) expect(quiet.decide(view(preflight))).toBe(ROUTE_UNCERTAIN.decide(view(preflight)));
+  });
+
+  it("follows reconfigure: onRefusal added later is told", () => {
+    const seen: CorsRefusalEvent[] = [];
+    const policy = createCorsPolicy({ origins: [APP] });
+    const uncertain = routeUncertainFor(policy);
+    uncertain.decide(view(true));
+    policy.reconfigure({ origins: [APP], onRefusal: (event) => void seen.push(event) });
+    uncertain.decide(view(true));
+    expect(seen.map((event) => event.reason)).toEqual(["route-uncertain"]);
+  });
+
+  it.each([
+    ["a route list", routes],
+    ["CORS off", toCorsDecider(false)],
+  ])("is ROUTE_UNCERTAIN itself for %s, which has no policy of its own to report through", (_name, registered) => {
+    expect(routeUncertainFor(registered)).toBe(ROUTE_UNCERTAIN);
   });
 });

@@ -9,7 +9,7 @@ import { statelessFlags } from "../internal/option-checks.ts";
 import type { CorsPlan } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
 import { compileMatching, FOLD, keyOf, pathReadings, singleVariant, TRIM, trimSlash, type CompiledMatching, type PathMatching, type PathReading } from "./path-matching.ts";
-import { isCorsPolicy, toCorsPolicy, type CorsPolicy } from "./policy.ts";
+import { isCorsPolicy, refusalReporter, toCorsPolicy, type CorsPolicy } from "./policy.ts";
 
 export type { PathMatching } from "./path-matching.ts";
 
@@ -97,8 +97,25 @@ const UNCERTAIN_REQUEST = /* @__PURE__ */ uncertain(false);
  * depends on the path alone, so nothing is added to `Vary`.
  */
 export const ROUTE_UNCERTAIN: CorsDecider = /* @__PURE__ */ Object.freeze({
-  decide: (request: RequestView) => (preflightMethod(request) === undefined ? UNCERTAIN_REQUEST : UNCERTAIN_PREFLIGHT),
+  decide: uncertainPlan,
 });
+
+function uncertainPlan(request: RequestView): CorsPlan {
+  return preflightMethod(request) === undefined ? UNCERTAIN_REQUEST : UNCERTAIN_PREFLIGHT;
+}
+
+/**
+ * `ROUTE_UNCERTAIN` for a router whose middleware was registered with `registered` (the policy its
+ * 404s get): when that is a policy, the refusal is reported through it as its own refusals are
+ * (`onRefusal`, and under `debug` the log line and `Crossgate-Refusal` header). A route list or
+ * CORS off has no policy of its own to report through, so it gets `ROUTE_UNCERTAIN` itself. Call it
+ * once per registration.
+ */
+export function routeUncertainFor(registered: CorsDecider): CorsDecider {
+  const report = refusalReporter(registered);
+  if (report === undefined) return ROUTE_UNCERTAIN;
+  return Object.freeze({ decide: (request: RequestView) => report(request, uncertainPlan(request)) });
+}
 
 interface CompiledRoute {
   /** `path` for RegExp patterns, `key` (as `variant` says) for string patterns. */

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { cors, corsRoutes } from "../../../src/adapters/fastify.ts";
-import { isConfigError } from "../../../src/index.ts";
+import { isConfigError, type CorsRefusalEvent } from "../../../src/index.ts";
 import { sendRaw } from "../../hostile/raw-http.ts";
 import { MAX_HEADER_SIZE, serve, type ContractServer } from "../adapters.ts";
 
@@ -319,6 +319,20 @@ describe("crossgate/fastify: a preflight follows the route Fastify's router serv
     const early = await preflightFrom(server.url, "/early", BLOG);
     expect([early.status, early.headers.get("access-control-allow-origin")]).toEqual([403, undefined]);
     expect((await preflightFrom(server.url, "/late", BLOG)).headers.get("access-control-allow-origin")).toEqual([BLOG]);
+  });
+
+  it("reports that refusal (route-uncertain) through the registration's onRefusal and debug header", async () => {
+    let raw: http.Server | undefined;
+    const events: CorsRefusalEvent[] = [];
+    const app = Fastify({ serverFactory: (handler) => (raw = http.createServer(handler)) });
+    app.delete("/early", adminOnly, async () => "early");
+    const quiet = { warn: () => {} };
+    await app.register(cors({ origins: ["https://*.example.com"], methods: ["DELETE"], debug: true, logger: quiet, onRefusal: (event) => void events.push(event) }));
+    await app.ready();
+    server = await serve(raw!);
+    const early = await preflightFrom(server.url, "/early", BLOG);
+    expect([early.status, early.headers.get("crossgate-refusal")]).toEqual([403, ["route-uncertain"]]);
+    expect(events.map(({ reason, path, preflight }) => ({ reason, path, preflight }))).toEqual([{ reason: "route-uncertain", path: "/early", preflight: true }]);
   });
 
   it("answers a 16 KB worst-case preflight to a multi-parameter route within 50 ms, and does not hold up other requests", async () => {
