@@ -4,6 +4,8 @@
 // 153 fire it just after the fetch promise rejects, within one task, so a failure waits a few
 // tasks for it before concluding anything.
 
+import { quotedDirectives } from "./csp-directives.ts";
+
 /** The policy that blocked a request, as the page's `securitypolicyviolation` event reported it. */
 export interface CspViolation {
   /** The directive as the browsers quote it, e.g. `connect-src 'self'` (or the `default-src` it fell back to). */
@@ -48,17 +50,6 @@ function blocks(blockedURI: string, url: string): boolean {
   }
 }
 
-/** `connect-src …` from the policy text, or the `default-src …` it falls back to. */
-function directiveFrom(policy: string, effective: string): string {
-  const directives = new Map<string, string>();
-  for (const token of policy.split(";")) {
-    const [name = "", ...values] = token.trim().split(/[\t\n\f\r ]+/);
-    const lower = name.toLowerCase();
-    if (lower !== "" && !directives.has(lower)) directives.set(lower, [lower, ...values].join(" "));
-  }
-  return directives.get(effective) ?? directives.get("default-src") ?? effective;
-}
-
 /** Starts watching for a CSP violation that blocks `url`; undefined outside a document. */
 export function watchCspViolations(url: string): CspWatch | undefined {
   let target: EventTargetLike | undefined;
@@ -77,7 +68,9 @@ export function watchCspViolations(url: string): CspWatch | undefined {
     if (effective !== "connect-src" && effective !== "default-src") return;
     if (typeof event.blockedURI !== "string" || !blocks(event.blockedURI, url)) return;
     const policy = event.originalPolicy ?? "";
-    found = { directive: directiveFrom(policy, "connect-src"), policy };
+    // `connect-src …` from the policy text, or the `default-src …` it falls back to.
+    const directives = quotedDirectives(policy);
+    found = { directive: directives.get("connect-src") ?? directives.get("default-src") ?? "connect-src", policy };
   };
   document.addEventListener("securitypolicyviolation", listener);
 

@@ -5,6 +5,8 @@
 // redirect count", §6.7.2). Pure and total: malformed policies never throw, unknown or invalid
 // source expressions simply match nothing, exactly as browsers ignore them.
 
+import { quotedDirectives } from "../client/csp-directives.ts";
+
 /** Where a policy came from; meta policies and report-only headers have their own rules. */
 export type PolicySource = "header" | "meta" | "report-only";
 
@@ -32,25 +34,18 @@ export interface ConnectCheck {
   readonly reportedBy: readonly ConnectViolation[];
 }
 
-// ASCII whitespace (Infra): TAB, LF, FF, CR, SPACE.
-const ASCII_WHITESPACE = /[\t\n\f\r ]+/;
 // CSP's directive-name grammar: 1*( ALPHA / DIGIT / "-" ).
-const DIRECTIVE_NAME = /^[a-z0-9-]+$/i;
+const DIRECTIVE_NAME = /^[a-z0-9-]+$/;
 
 /**
- * Parses one serialized policy (CSP3 §2.2.1): split on ";", name up to the first whitespace,
- * lower-cased; a repeated directive is ignored; values are split on ASCII whitespace.
+ * Parses one serialized policy (CSP3 §2.2.1, as the client splits it: see quotedDirectives); a
+ * directive whose name breaks the grammar is ignored. Values never hold whitespace, so the quoted
+ * form splits back into them on its spaces.
  */
 export function parsePolicy(text: string, source: PolicySource): ContentSecurityPolicy {
   const directives = new Map<string, readonly string[]>();
-  for (const token of text.split(";")) {
-    const trimmed = token.trim();
-    if (trimmed === "") continue;
-    const [rawName = "", ...values] = trimmed.split(ASCII_WHITESPACE);
-    if (!DIRECTIVE_NAME.test(rawName)) continue;
-    const name = rawName.toLowerCase();
-    if (directives.has(name)) continue;
-    directives.set(name, values.filter((value) => value !== ""));
+  for (const [name, quoted] of quotedDirectives(text)) {
+    if (DIRECTIVE_NAME.test(name)) directives.set(name, quoted.split(" ").slice(1));
   }
   return { source, text: text.trim(), directives };
 }
