@@ -3,7 +3,7 @@
  * node, Fastify and Koa on every scored scenario, counted twice to show that the count repeats,
  * then written into BENCHMARKS.md between the `instructions` markers.
  * Flags: `--runs=<n>` (default 2), `--frameworks=node,fastify,koa`, `--warmup=<n>` (default 2000),
- * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 5000), `--stretches=<n>` (default 5: the measured requests in that many stretches, the least one counted), `--parallel=<n>` (default 2), `--json`,
+ * `--rewarm=<n>` (requests after the full collection, default 3000), `--measured=<n>` (default 10000), `--stretches=<n>` (default 10: the measured requests in that many stretches, the least one counted), `--parallel=<n>` (default 2), `--json`,
  * `--acrh=yes|no|only` (default yes: with node, also the Access-Control-Request-Headers shapes of
  * ./acrh.ts; `only`: just those, printed instead of written into BENCHMARKS.md),
  * `--scenarios=<id,...>` and `--contenders=<framework/role,...>` (count only those; keep the
@@ -21,8 +21,8 @@ const { values } = parseArgs({
     frameworks: { type: "string", default: "node,fastify,koa" },
     warmup: { type: "string", default: "2000" },
     rewarm: { type: "string", default: "3000" },
-    measured: { type: "string", default: "5000" },
-    stretches: { type: "string", default: "5" },
+    measured: { type: "string", default: "10000" },
+    stretches: { type: "string", default: "10" },
     parallel: { type: "string", default: "2" },
     json: { type: "boolean", default: false },
     acrh: { type: "string", default: "yes" },
