@@ -85,7 +85,7 @@ export function toMarkdown(run: InstructionRun): string {
     "a scenario's request shapes deoptimise code optimised for another's). That compiling is not work a request repeats, so",
     "each stretch's count leaves it out (callgrind's inclusive cost of V8's compile entry points in the stretch; deoptimisations",
     "stay counted). Each stretch starts after a minor collection, with the young generation fixed at 16 MiB and V8's clock-driven",
-    "heap heuristics off, so no collection lands in it; a cell is the stretch of least work, the settled state every later",
+    "heap heuristics off, so the clock does not decide where a collection lands; a cell is the stretch of least work, the settled state every later",
     "request repeats (earlier stretches still run code V8 is optimising); the \"compiler\" column gives the share of that",
     "stretch the compiling was. Figures are instructions above the",
     `framework's no-op middleware; each cell shows ${run.runs.length === 1 ? "one run" : `${run.runs.length} runs`} and the spread column the largest difference between runs.`,

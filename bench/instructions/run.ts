@@ -78,7 +78,7 @@ export interface InstructionOptions {
  * scheduled by the clock. V8 grows the young generation and the heap from measured allocation and
  * collection speeds, and its memory reducer fires on a timer, all of which run slower, and
  * differently, under valgrind on a loaded machine. A 16 MiB young generation also means a
- * measured stretch, after the minor collection before it, triggers no scavenge of its own.
+ * measured stretch, after the minor collection before it, has room for its requests to allocate.
  */
 export const STEADY_HEAP = ["--min-semi-space-size=16", "--max-semi-space-size=16", "--heap-growing-percent=50", "--no-memory-reducer"] as const;
 

@@ -25,6 +25,10 @@ export interface CorsPolicy {
   readonly [POLICY]: true;
 }
 
+type RefusalReporter = (request: RequestView, refusal: CorsPlan) => CorsPlan;
+/** Per policy of this copy: reports a refusal made for it outside `decide` as its own refusals are. */
+const reporters = new WeakMap<CorsPolicy, RefusalReporter>();
+
 /**
  * Builds a CORS policy, validating every option. Throws a `ConfigError` naming each bad option,
  * its value and the fix.
@@ -50,10 +54,6 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
   reporters.set(policy, (request, refusal) => (state.compiled.watchRefusals ? reportRefusal(state.compiled, state.cache, request, refusal) : refusal));
   return policy;
 }
-
-type RefusalReporter = (request: RequestView, refusal: CorsPlan) => CorsPlan;
-/** Per policy of this copy: reports a refusal made for it outside `decide` as its own refusals are. */
-const reporters = new WeakMap<CorsPolicy, RefusalReporter>();
 
 /**
  * How `policy` reports a refusal decided for it elsewhere (its `onRefusal`, debug log and
