@@ -3,7 +3,11 @@
  * and `*` absorbs everything. `existing` is the response's current value, if any.
  */
 export function mergeVary(existing: string | readonly string[] | number | undefined, add: string): string {
-  if (existing === undefined || existing === "") return add;
+  // Small on purpose, so that engines inline it: most responses have no Vary yet.
+  return existing === undefined || existing === "" ? add : mergeIntoVary(existing, add);
+}
+
+function mergeIntoVary(existing: string | readonly string[] | number, add: string): string {
   const current = Array.isArray(existing) ? existing.join(", ") : String(existing);
   if (current === add || add === "") return current;
   const present = new Set<string>();
