@@ -312,6 +312,21 @@ describe("origins matched by a pattern or refused are remembered, within a bound
     expect((policy.decide(request("GET", { origin: "https://example.net" })) as CorsPlan).verdict).toBe("refused");
   });
 
+  it("answers a repeated refused origin with the same plan, and still tells onRefusal of every repeat", () => {
+    const policy = createCorsPolicy(options);
+    const origin = "https://app.example.net.evil.com";
+    const actual = policy.decide(request("GET", { origin })) as CorsPlan;
+    const refusedPreflight = policy.decide(preflight(origin, "PUT")) as CorsPlan;
+    expect([actual.verdict, actual.reason, actual.action]).toEqual(["refused", "origin-not-allowed", "pass"]);
+    expect([refusedPreflight.reason, refusedPreflight.action, refusedPreflight.status]).toEqual(["origin-not-allowed", "respond", 403]);
+    expect(policy.decide(request("GET", { origin }))).toBe(actual);
+    expect(policy.decide(preflight(origin, "PUT"))).toBe(refusedPreflight);
+    const told: string[] = [];
+    const watched = createCorsPolicy({ ...options, onRefusal: (event) => void told.push(`${event.reason} ${event.preflight}`) });
+    for (let index = 0; index < 3; index++) watched.decide(index === 1 ? preflight(origin, "PUT") : request("GET", { origin }));
+    expect(told).toEqual(["origin-not-allowed false", "origin-not-allowed true", "origin-not-allowed false"]);
+  });
+
   it("never remembers an allowOrigin answer: the callback is asked every time", () => {
     let asked = 0;
     const policy = createCorsPolicy({ origins: [APP], allowOrigin: () => (asked++, asked === 1) });

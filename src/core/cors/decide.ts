@@ -52,15 +52,14 @@ const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
 /** Per-policy caches of immutable plans, each bounded. */
 export interface PlanCache {
   /**
-   * The plans of each origin already allowed, so that a repeat costs one lookup whatever allowed
-   * it: listed origins (finite), and origins a pattern or regex allowed. Senders pick the latter:
-   * once `remembered` of them reach the limit, the map starts over (a listed origin's plans are
-   * rebuilt on its next request).
+   * What is known of each origin already decided, so that a repeat costs one lookup whatever
+   * decided it: the plans of listed origins (finite) and of origins a pattern or regex allowed,
+   * and the refusal of origins refused without a callback. Senders pick the last two: once
+   * `remembered` of them reach the limit, the map starts over (a listed origin's plans are rebuilt
+   * on its next request).
    */
   readonly origins: Map<string, OriginPlans>;
   remembered: number;
-  /** The refusal reason for origins refused without a callback; bounded too (cleared when full). */
-  readonly refusedOrigins: Map<string, RefusalReason>;
   /** Refusals that name no method or header, by reason: of other requests, and of preflights. */
   readonly refusals: Map<RefusalReason, CorsPlan>;
   readonly refusedPreflights: Map<RefusalReason, CorsPlan>;
@@ -78,8 +77,14 @@ export interface PlanCache {
   readonly publicActual: CorsPlan;
 }
 
-/** An allowed origin's plans, built on first use. */
-type OriginPlans = { actual?: CorsPlan; preflight?: CorsPlan };
+/**
+ * An origin's plans, built on first use: an allowed origin's grants, or, when `refused` is set,
+ * the refusals of an origin refused for that reason (the plans every origin refused for it shares).
+ */
+type OriginPlans = { actual: CorsPlan | undefined; preflight: CorsPlan | undefined; readonly refused: RefusalReason | undefined };
+
+/** Every entry has the same shape, so reading one stays a single cached property load. */
+const originPlans = (refused: RefusalReason | undefined): OriginPlans => ({ actual: undefined, preflight: undefined, refused });
 
 const REQUEST_HEADERS_CACHE_LIMIT = 256;
 const REQUEST_HEADERS_CACHEABLE_LENGTH = 256;
@@ -94,7 +99,6 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
   return {
     origins: new Map(),
     remembered: 0,
-    refusedOrigins: new Map(),
     refusals: new Map(),
     refusedPreflights: new Map(),
     refusedMethods: new Map(),
@@ -130,13 +134,13 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
   if (compiled.public) return asked !== undefined ? grantPreflight(compiled, cache, request, "*", undefined, asked) : cache.publicActual;
   if (origin === undefined) return cache.noOrigin;
 
-  const allowed = cache.origins.get(origin);
-  if (allowed !== undefined) return grant(compiled, cache, request, origin, asked, allowed);
+  const known = cache.origins.get(origin);
+  if (known !== undefined) {
+    return known.refused === undefined ? grant(compiled, cache, request, origin, asked, known) : refuseAgain(compiled, cache, request, asked !== undefined, known);
+  }
   if (compiled.origins.exact.has(origin)) return grant(compiled, cache, request, origin, asked, rememberListed(cache, origin));
   const preflight = asked !== undefined;
   if (origin.length > MAX_ORIGIN_LENGTH) return refuse(compiled, cache, request, preflight, "origin-too-long", undefined);
-  const refused = cache.refusedOrigins.get(origin);
-  if (refused !== undefined) return refuse(compiled, cache, request, preflight, refused, undefined);
   if (origin === "null") {
     return compiled.origins.allowsNull ? grant(compiled, cache, request, origin, asked, undefined) : refuse(compiled, cache, request, preflight, "origin-null", undefined);
   }
@@ -146,7 +150,7 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
   // regex, a pattern or allowOrigin (unless dangerouslyAllowInsecureOriginsWithCredentials).
   if (compiled.origins.refusesInsecure(parsed)) return refuseOrigin(compiled, cache, request, preflight, origin, "origin-not-allowed");
   if (compiled.origins.any || compiled.origins.matchesParsed(origin, parsed)) {
-    return grant(compiled, cache, request, origin, asked, rememberOrigin(cache, origin, {}));
+    return grant(compiled, cache, request, origin, asked, rememberOrigin(cache, origin, originPlans(undefined)));
   }
   if (compiled.allowOrigin === undefined) return refuseOrigin(compiled, cache, request, preflight, origin, "origin-not-allowed");
   return askCallback(compiled, cache, request, origin, asked);
@@ -154,12 +158,12 @@ export function decideCors(compiled: CompiledCors, cache: PlanCache, request: Re
 
 /** A listed origin's plans: as many as the list holds, so they do not count towards the limit. */
 function rememberListed(cache: PlanCache, origin: string): OriginPlans {
-  const plans: OriginPlans = {};
+  const plans = originPlans(undefined);
   cache.origins.set(origin, plans);
   return plans;
 }
 
-/** Plans for an origin a pattern or regex allowed: the sender picked it, so the memo starts over when full. */
+/** Plans for an origin a pattern or regex allowed, or refused: the sender picked it, so the memo starts over when full. */
 function rememberOrigin(cache: PlanCache, origin: string, plans: OriginPlans): OriginPlans {
   if (cache.remembered >= ORIGIN_MEMO_LIMIT) {
     cache.origins.clear();
@@ -170,9 +174,17 @@ function rememberOrigin(cache: PlanCache, origin: string, plans: OriginPlans): O
   return plans;
 }
 
-/** Refuses an origin for a reason of its own, and remembers the reason for its next request. */
+/** Refuses an origin for a reason of its own, and remembers the refusal for its next request. */
 function refuseOrigin(compiled: CompiledCors, cache: PlanCache, request: RequestView, preflight: boolean, origin: string, reason: RefusalReason): CorsPlan {
-  return refuse(compiled, cache, request, preflight, remember(cache.refusedOrigins, origin, reason), undefined);
+  return refuseAgain(compiled, cache, request, preflight, rememberOrigin(cache, origin, originPlans(reason)));
+}
+
+/** A remembered origin's refusal: its plan is kept with the origin, so a repeat costs no further lookup. */
+function refuseAgain(compiled: CompiledCors, cache: PlanCache, request: RequestView, preflight: boolean, known: OriginPlans): CorsPlan {
+  const usual = preflight
+    ? (known.preflight ??= refusalPlan(compiled, cache, true, known.refused!, undefined))
+    : (known.actual ??= refusalPlan(compiled, cache, false, known.refused!, undefined));
+  return compiled.watchRefusals ? reportRefusal(compiled, cache, request, usual) : usual;
 }
 
 function askCallback(
