@@ -10,6 +10,7 @@
  */
 import FindMyWay from "find-my-way";
 import type { BenchRequest } from "../scenarios.ts";
+import { dispatch3, dispatch4 } from "./dispatch.ts";
 import type { Outcome } from "./outcome.ts";
 
 type Hook = (...args: any[]) => unknown;
@@ -194,11 +195,11 @@ function runChain(chain: FastifyChain, request: MockFastifyRequest, reply: MockF
     if (error !== undefined && error !== null) throw error;
     if (reply.sent) return;
     if (index < onRequest.length) {
-      onRequest[index++]!(request, reply, next);
+      dispatch3(onRequest[index++]!, request, reply, next);
       return;
     }
     reached = true;
-    for (const hook of onSend) hook(request, reply, "ok", () => {});
+    for (const hook of onSend) dispatch4(hook, request, reply, "ok", () => {});
   };
   next();
 }

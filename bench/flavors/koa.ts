@@ -6,6 +6,7 @@
 import Koa from "koa";
 import type { BenchRequest } from "../scenarios.ts";
 import { MockNodeRequest, MockNodeResponse } from "./node.ts";
+import { dispatch2 } from "./dispatch.ts";
 import type { Outcome } from "./outcome.ts";
 
 export type KoaStyleMiddleware = (ctx: Koa.Context, next: () => Promise<unknown>) => unknown;
@@ -18,7 +19,7 @@ const next = async (): Promise<void> => {
 
 /** A benchmark body: one call as Koa's compose makes it, on a fresh context; resolves when done. */
 export function koaStyleCall(middleware: KoaStyleMiddleware, request: BenchRequest): () => unknown {
-  return () => middleware(app.createContext(new MockNodeRequest(request) as never, new MockNodeResponse() as never), next);
+  return () => dispatch2(middleware, app.createContext(new MockNodeRequest(request) as never, new MockNodeResponse() as never), next);
 }
 
 export async function koaOutcome(middleware: KoaStyleMiddleware, request: BenchRequest): Promise<Outcome> {

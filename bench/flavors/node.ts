@@ -5,6 +5,7 @@
  * state (crossgate marks the request it decided and wraps `writeHead` on the response).
  */
 import type { BenchRequest } from "../scenarios.ts";
+import { dispatch3 } from "./dispatch.ts";
 import type { Outcome } from "./outcome.ts";
 
 export type NodeStyleMiddleware = (req: any, res: any, next: (error?: unknown) => void) => unknown;
@@ -67,7 +68,7 @@ const next = (): void => {
 
 /** A benchmark body: one call as Express makes it, on a fresh request and response. */
 export function nodeStyleCall(middleware: NodeStyleMiddleware, request: BenchRequest): () => unknown {
-  return () => middleware(new MockNodeRequest(request), new MockNodeResponse(), next);
+  return () => dispatch3(middleware, new MockNodeRequest(request), new MockNodeResponse(), next);
 }
 
 /** Calls once and reports what the middleware did, for the pre-benchmark check. */
