@@ -19,7 +19,8 @@ const next = async (): Promise<void> => {
 
 /** A benchmark body: one call as Koa's compose makes it, on a fresh context; resolves when done. */
 export function koaStyleCall(middleware: KoaStyleMiddleware, request: BenchRequest): () => unknown {
-  return () => dispatch2(middleware, app.createContext(new MockNodeRequest(request) as never, new MockNodeResponse() as never), next);
+  const stack = [middleware];
+  return () => dispatch2(stack[0]!, app.createContext(new MockNodeRequest(request) as never, new MockNodeResponse() as never), next);
 }
 
 export async function koaOutcome(middleware: KoaStyleMiddleware, request: BenchRequest): Promise<Outcome> {
