@@ -136,7 +136,7 @@ export function firstRefusedHeaderName(value: string, accept: (name: string) => 
     // RFC 9110 §5.6.1: an element is OWS, a token, OWS, up to a comma or the end; an element of
     // OWS alone is empty. Read in one pass, a character's kind looked up once, with no search for
     // the comma first (on a hostile list that search cost more than the element); a run longer
-    // than SHORT_RUN is handed to the regular-expression engine (see runEnd).
+    // than SHORT_RUN is handed to the regular-expression engine (see WHITESPACE_RUN).
     let kind = kindAt(value, start, length);
     const first = kind === BLANK ? blanksEnd(value, start, length) : start;
     if (first !== start) kind = kindAt(value, first, length);
@@ -150,7 +150,7 @@ export function firstRefusedHeaderName(value: string, accept: (name: string) => 
       // Past the length a refusal names in full, the rest of a name too long ever to be allowed
       // is not read.
       if (tooLong !== undefined && stickyEnd(tooLong, value, first) !== first) return `${value.slice(first, first + MAX_NAMED_HEADER_LENGTH - 1).toLowerCase()}…`;
-      last = runEnd(value, last, length, TCHAR, TCHAR_RUN);
+      last = stickyEnd(TCHAR_RUN, value, last);
       kind = kindAt(value, last, length);
       capitals = true;
     }
@@ -187,37 +187,20 @@ function kindAt(value: string, index: number, length: number): number {
 /** Where the run of blanks (OWS) starting at `from` ends. */
 function blanksEnd(value: string, from: number, length: number): number {
   let index = from;
-  while (kindAt(value, index, length) === BLANK) if (++index - from >= SHORT_RUN) return runEnd(value, index, length, WHITESPACE, WHITESPACE_RUN);
+  while (kindAt(value, index, length) === BLANK) if (++index - from >= SHORT_RUN) return stickyEnd(WHITESPACE_RUN, value, index);
   return index;
 }
 
-const WHITESPACE = new Uint8Array(128);
-WHITESPACE[0x20] = WHITESPACE[0x09] = 1;
+/**
+ * Runs of blanks and of token characters, read by the sticky patterns once a run is longer than
+ * SHORT_RUN: the engine reads a character in about twelve instructions where a `charCodeAt` loop
+ * takes about forty, so a 4 KB token costs as little per character as the rest of the value.
+ */
 const WHITESPACE_RUN = /[ \t]*/y;
 const TCHAR_CLASS = "[-!#$%&'*+.^_`|~0-9a-zA-Z]";
 const TCHAR_RUN = new RegExp(`${TCHAR_CLASS}*`, "y");
 /** Characters read one by one before a run is handed to the regular-expression engine. */
 const SHORT_RUN = 32;
-
-/**
- * Where the run of characters of `table` starting at `from` ends, at most at `to`. Short runs are
- * read here; a long one by the sticky `pattern` (the same class, starred), because the engine reads
- * a character in about twelve instructions where a `charCodeAt` loop takes about forty: so a 4 KB token
- * costs as little per character as the rest of the value.
- */
-function runEnd(value: string, from: number, to: number, table: Uint8Array, pattern: RegExp): number {
-  const stop = Math.min(to, from + SHORT_RUN);
-  let index = from;
-  while (index < stop) {
-    const code = value.charCodeAt(index);
-    if (code >= 128 || table[code] === 0) return index;
-    index++;
-  }
-  if (index === to) return index;
-  pattern.lastIndex = index;
-  pattern.test(value);
-  return Math.min(pattern.lastIndex, to);
-}
 
 /**
  * Sticky patterns that read the run of allowed elements at the start of an
@@ -352,7 +335,7 @@ function isBlankOrComma(code: number): boolean {
  * reads is followed by the whole run of allowed elements after it. A hostile list costs at most
  * two patterns' starts and one element read by the scanner; a value that mixes the forms, a
  * pattern's start per form at most. Every stretch of the value is read once by a pattern or by the
- * scanner, and a long run of characters inside one element by a pattern too (see runEnd): so any
+ * scanner, and a long run of characters inside one element by a pattern too (see WHITESPACE_RUN): so any
  * value costs time linear in its length, a few instructions a character. An element longer than
  * every allowed name is refused once that much of it is read (see allowedHeaderRun's `tooLong`).
  */
