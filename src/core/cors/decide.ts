@@ -6,6 +6,7 @@ import { allowedHeaderRun, firstRefusedInList, isSafelistedMethod, isToken, MAX_
 import type { CompiledCors, CorsHeader } from "./compile.ts";
 import { ALLOW_CREDENTIALS, ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, ALLOW_PRIVATE_NETWORK } from "./header-names.ts";
 import { decodeWholePath } from "./path-matching.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** Why crossgate refused a cross-origin request. */
 export type RefusalReason =
@@ -47,7 +48,7 @@ export interface CorsPlan {
   readonly detail: string | undefined;
 }
 
-const NO_HEADERS: readonly CorsHeader[] = Object.freeze([]);
+const NO_HEADERS: readonly CorsHeader[] = freeze([]);
 
 /** Per-policy caches of immutable plans, each bounded. */
 export interface PlanCache {
@@ -116,7 +117,7 @@ export function createPlanCache(compiled: CompiledCors): PlanCache {
 }
 
 function publicHeaders(compiled: CompiledCors): readonly CorsHeader[] {
-  return Object.freeze([[ALLOW_ORIGIN, "*"] as const, ...compiled.actualHeaders]);
+  return freeze([[ALLOW_ORIGIN, "*"] as const, ...compiled.actualHeaders]);
 }
 
 /**
@@ -235,7 +236,7 @@ function allowOriginHeader(compiled: CompiledCors, origin: string): CorsHeader {
 function buildActual(compiled: CompiledCors, origin: string, privateNetwork: boolean): CorsPlan {
   const headers: CorsHeader[] = [allowOriginHeader(compiled, origin), ...compiled.actualHeaders];
   if (privateNetwork) headers.push([ALLOW_PRIVATE_NETWORK, "true"]);
-  return plan("pass", 0, Object.freeze(headers), compiled.varyActual, "allowed", false);
+  return plan("pass", 0, freeze(headers), compiled.varyActual, "allowed", false);
 }
 
 function grantPreflight(compiled: CompiledCors, cache: PlanCache, request: RequestView, origin: string, plans: OriginPlans | undefined, method: string): CorsPlan {
@@ -278,7 +279,7 @@ function buildPreflight(
   if (reflectedMethod !== undefined) headers.push([ALLOW_METHODS, reflectedMethod]);
   if (reflectedHeaders !== undefined) headers.push([ALLOW_HEADERS, reflectedHeaders]);
   if (privateNetwork) headers.push([ALLOW_PRIVATE_NETWORK, "true"]);
-  return plan("respond", compiled.preflightStatus, Object.freeze(headers), compiled.varyPreflight, "allowed", true);
+  return plan("respond", compiled.preflightStatus, freeze(headers), compiled.varyPreflight, "allowed", true);
 }
 
 /**
@@ -334,19 +335,25 @@ function refusalPlan(compiled: CompiledCors, cache: PlanCache, preflight: boolea
     // Only short names are remembered, so a long one is not looked up (hashing it costs its length).
     const known = detail.length <= MEMO_DETAIL_LENGTH ? memo.get(detail) : undefined;
     if (known !== undefined && known.preflight === preflight) return known;
-    const refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
+    const refusal = refusedPlan(compiled, preflight, reason, detail);
     if (preflight && detail.length <= MEMO_DETAIL_LENGTH) remember(memo, detail, refusal);
     return refusal;
   }
   const refusals = preflight ? cache.refusedPreflights : cache.refusals;
   let refusal = refusals.get(reason);
   if (refusal === undefined) {
-    // A refused preflight is answered 403 without any CORS header: the browser then fails it,
-    // and the app never runs for it.
-    refusal = plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason);
+    refusal = refusedPlan(compiled, preflight, reason, undefined);
     refusals.set(reason, refusal);
   }
   return refusal;
+}
+
+/**
+ * A refused request: no CORS header. A refused preflight is answered 403 (the browser then fails
+ * it, and the app never runs for it); any other request goes on to the app.
+ */
+function refusedPlan(compiled: CompiledCors, preflight: boolean, reason: RefusalReason, detail: string | undefined): CorsPlan {
+  return plan(preflight ? "respond" : "pass", preflight ? 403 : 0, NO_HEADERS, preflight ? compiled.varyPreflight : compiled.varyActual, "refused", preflight, reason, detail);
 }
 
 /**
@@ -366,7 +373,7 @@ function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: Request
     refusalHeaderValue(reason, detail === undefined ? undefined : reason === "method-not-allowed" ? "method" : "header", detail),
   ];
   if (allowedOrigin === undefined || (reason !== "method-not-allowed" && reason !== "header-not-allowed")) {
-    return plan(usual.action, usual.status, Object.freeze([named]), vary, "refused", preflight, reason, detail);
+    return plan(usual.action, usual.status, freeze([named]), vary, "refused", preflight, reason, detail);
   }
   const headers: CorsHeader[] = [allowOriginHeader(compiled, allowedOrigin)];
   if (compiled.credentials) headers.push([ALLOW_CREDENTIALS, "true"]);
@@ -379,7 +386,7 @@ function debugRefusal(compiled: CompiledCors, cache: PlanCache, request: Request
   const allowed = requested.filter((name) => name !== detail && cache.acceptsRequestHeader(name));
   if (allowed.length > 0) headers.push([ALLOW_HEADERS, allowed.join(", ")]);
   headers.push(named);
-  return plan("respond", compiled.preflightStatus, Object.freeze(headers), vary, "refused", true, reason, detail);
+  return plan("respond", compiled.preflightStatus, freeze(headers), vary, "refused", true, reason, detail);
 }
 
 const REASON_TEXT: Readonly<Record<RefusalReason, string>> = {
@@ -414,5 +421,5 @@ function plan(
   reason?: RefusalReason,
   detail?: string,
 ): CorsPlan {
-  return Object.freeze({ action, status, headers, vary, verdict, preflight, reason, detail });
+  return freeze({ action, status, headers, vary, verdict, preflight, reason, detail });
 }
