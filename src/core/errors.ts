@@ -1,3 +1,5 @@
+import { freeze } from "./internal/freeze.ts";
+
 /**
  * One problem found while validating a configuration. A `ConfigError` carries every problem
  * found, so a user fixes them all in one round.
@@ -81,7 +83,7 @@ export class ConfigError extends Error {
     const lines = issues.map((issue) => `  - ${describeIssue(issue)}`);
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     super(`${PREFIX}invalid ${subject} (${count}):\n${lines.join("\n")}`);
-    this.issues = Object.freeze([...issues]);
+    this.issues = freeze([...issues]);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   DANGEROUSLY_ALLOW_INSECURE_ORIGINS,
   DANGEROUSLY_ALLOW_PUBLIC_SUFFIX_WILDCARDS,
 } from "./cors/options.ts";
+import { freeze } from "./internal/freeze.ts";
 
 /** The safety rules an origin list is validated against; CORS and CSRF share them. */
 export interface OriginRules {
@@ -69,11 +70,11 @@ export class OriginMatcher {
     this.exact = init.exact;
     this.#anyPort = init.anyPort;
     this.#subdomains = init.subdomains;
-    this.regexes = Object.freeze(init.regexes);
-    this.entries = Object.freeze(init.entries);
+    this.regexes = freeze(init.regexes);
+    this.entries = freeze(init.entries);
     this.secureOnly = init.secureOnly === true;
     this.#hasPatterns = init.anyPort.size > 0 || init.subdomains.size > 0;
-    Object.freeze(this);
+    freeze(this);
   }
 
   /** Whether nothing but `"*"`, exact origins or `null` can match, so no parsing is ever needed. */

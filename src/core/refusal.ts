@@ -3,6 +3,7 @@
 import type { RefusalReason } from "./cors/decide.ts";
 import type { CsrfRefusalCode } from "./csrf/reasons.ts";
 import type { RequestView } from "./request.ts";
+import { freeze } from "./internal/freeze.ts";
 
 interface RefusalEventFields {
   /** The `Origin` header (capped, control characters replaced), or `undefined` when the request had none. */
@@ -72,7 +73,7 @@ export function refusalEvent(
   preflight: boolean,
   detail: string | undefined,
 ): RefusalEvent {
-  return Object.freeze({
+  return freeze({
     kind,
     reason,
     origin: eventText(request.header("origin"), MAX_EVENT_ORIGIN_LENGTH),

@@ -13,6 +13,7 @@
  */
 import { createRequire } from "node:module";
 import type { CorsDecider, PathMatching } from "../../core/cors/routes.ts";
+import { freeze } from "../../core/internal/freeze.ts";
 
 /** The part of a Fastify instance the table reads: its router and its router options. */
 export interface FastifyRouting {
@@ -50,8 +51,8 @@ type RouterFactory = (options: Record<string, unknown>) => Router;
 /** The router options that change which route a path reaches; Fastify 5 keeps them in `routerOptions`. */
 const ROUTER_OPTIONS = ["caseSensitive", "ignoreTrailingSlash", "ignoreDuplicateSlashes", "useSemicolonDelimiter", "maxParamLength", "allowUnsafeRegex"] as const;
 
-const UNCERTAIN: RouteLookup = Object.freeze({ found: "uncertain" as const });
-const NONE: RouteLookup = Object.freeze({ found: "none" as const });
+const UNCERTAIN: RouteLookup = freeze({ found: "uncertain" as const });
+const NONE: RouteLookup = freeze({ found: "none" as const });
 
 function noop(): void {}
 

@@ -6,6 +6,7 @@ import type { CorsPlan } from "../../core/cors/decide.ts";
 import { mergeVary } from "../../core/internal/vary.ts";
 import { pathOf, type RequestView } from "../../core/request.ts";
 import { lowerCaseName } from "./lower-case-name.ts";
+import { freeze } from "../../core/internal/freeze.ts";
 
 /**
  * A `RequestView` over a Web `Request`, as a class (`header` on the prototype: one small allocation
@@ -65,7 +66,7 @@ function rememberAnswerHeaders(plan: CorsPlan): Readonly<Record<string, string>>
   if (plan.status !== 204) headers.set("Content-Length", "0");
   const record: Record<string, string> = {};
   headers.forEach((value, name) => (record[name] = value));
-  Object.freeze(record);
+  freeze(record);
   answerHeaders.set(plan, record);
   return record;
 }

@@ -1,5 +1,6 @@
 // What each browser family does with cookies where browsers differ: one value per browser and
 // behaviour, with the version it was verified on and its source. Everything else follows RFC 6265bis in all three.
+import { freeze } from "../internal/freeze.ts";
 
 export type CookieBrowser = "chromium" | "firefox" | "safari";
 
@@ -28,10 +29,10 @@ export interface CookieBehaviours {
  * it is in `COOKIE_BEHAVIOUR_EVIDENCE`; the two join into `COOKIE_BEHAVIOUR_TABLE`. The values stand
  * apart so that the CSRF guard's debug hint can name a browser's rule without bundling the sources.
  */
-export const COOKIE_BEHAVIOURS: Readonly<Record<CookieBrowser, CookieBehaviours>> = Object.freeze({
-  chromium: Object.freeze({ missingSameSite: "Lax", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partitioned-only" }),
-  firefox: Object.freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partition-all" }),
-  safari: Object.freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: false, loopbackHttpIsSecure: false, thirdParty: "block-all" }),
+export const COOKIE_BEHAVIOURS: Readonly<Record<CookieBrowser, CookieBehaviours>> = freeze({
+  chromium: freeze({ missingSameSite: "Lax", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partitioned-only" }),
+  firefox: freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: true, loopbackHttpIsSecure: true, thirdParty: "partition-all" }),
+  safari: freeze({ missingSameSite: "None", noneRequiresSecure: true, partitionedRequiresSecure: false, loopbackHttpIsSecure: false, thirdParty: "block-all" }),
 });
 
 /** One row: what `browser` does for `behaviour`, where it was checked and what documents it. */

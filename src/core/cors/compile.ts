@@ -26,6 +26,7 @@ import {
   type CorsLogger,
   type CorsOptions,
 } from "./options.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** A response header crossgate sets: `[name, value]`. */
 export type CorsHeader = readonly [name: string, value: string];
@@ -240,7 +241,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     ...(isPublic ? [] : extraVary),
   ].join(", ");
 
-  return Object.freeze({
+  return freeze({
     options: freezeOptions(input),
     origins,
     public: isPublic,
@@ -254,8 +255,8 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     reflectHeaders,
     privateNetwork,
     preflightStatus,
-    actualHeaders: Object.freeze(actualHeaders),
-    preflightHeaders: Object.freeze(preflightHeaders),
+    actualHeaders: freeze(actualHeaders),
+    preflightHeaders: freeze(preflightHeaders),
     allowMethodsValue,
     allowHeadersValue,
     varyActual,
@@ -264,7 +265,7 @@ export function compileCors(input: CorsOptions, subject = "CORS configuration"):
     onRefusal: typeof onRefusal === "function" ? onRefusal : undefined,
     watchRefusals: debug || typeof onRefusal === "function",
     logger,
-    warnings: Object.freeze([...issues.warnings]),
+    warnings: freeze([...issues.warnings]),
   });
 }
 
@@ -368,6 +369,6 @@ function canonicalHeaderName(name: string): string {
 /** A frozen copy, arrays included, so later changes to the caller's objects change nothing. */
 function freezeOptions(input: CorsOptions): Readonly<CorsOptions> {
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
-  return Object.freeze(copy) as Readonly<CorsOptions>;
+  for (const [key, value] of Object.entries(input)) copy[key] = Array.isArray(value) ? freeze([...value]) : value;
+  return freeze(copy) as Readonly<CorsOptions>;
 }

@@ -1,5 +1,6 @@
 import type { CorsRefusalEvent, RefusalListener } from "../refusal.ts";
 import type { RequestView } from "../request.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /**
  * Decides at request time whether an origin that no static rule allows is allowed, like
@@ -155,10 +156,10 @@ export interface CorsOptions {
 }
 
 /** django-cors-headers' default `CORS_ALLOW_METHODS`. */
-export const DEFAULT_METHODS: readonly string[] = Object.freeze(["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"]);
+export const DEFAULT_METHODS: readonly string[] = freeze(["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"]);
 
 /** django-cors-headers 4.x's default `CORS_ALLOW_HEADERS`. */
-export const DEFAULT_REQUEST_HEADERS: readonly string[] = Object.freeze([
+export const DEFAULT_REQUEST_HEADERS: readonly string[] = freeze([
   "accept",
   "authorization",
   "content-type",
@@ -178,7 +179,7 @@ export const DANGEROUSLY_ALLOW_ANY_HEADER = "dangerouslyAllowAnyHeaderWithCreden
 export const DANGEROUSLY_ALLOW_BACKTRACKING = "dangerouslyAllowBacktrackingRegexes";
 
 /** The option names, for typo detection. */
-export const CORS_OPTION_NAMES: readonly string[] = Object.freeze([
+export const CORS_OPTION_NAMES: readonly string[] = freeze([
   "origins",
   "originRegexes",
   "allowOrigin",

@@ -5,6 +5,7 @@
  * and the path is read every way that remains. When those readings pick different entries, no
  * entry is certain and the request gets no CORS grant: doubt never widens access.
  */
+import { freeze } from "../internal/freeze.ts";
 
 /**
  * The rules a router compares paths by. `true` or `false` where the adapter knows; absent where it
@@ -55,9 +56,9 @@ export interface CompiledMatching {
   readonly key: string;
 }
 
-const BOTH: readonly boolean[] = /* @__PURE__ */ Object.freeze([false, true]);
-const YES: readonly boolean[] = /* @__PURE__ */ Object.freeze([true]);
-const NO: readonly boolean[] = /* @__PURE__ */ Object.freeze([false]);
+const BOTH: readonly boolean[] = /* @__PURE__ */ freeze([false, true]);
+const YES: readonly boolean[] = /* @__PURE__ */ freeze([true]);
+const NO: readonly boolean[] = /* @__PURE__ */ freeze([false]);
 
 function choices(known: boolean | undefined): readonly boolean[] {
   return known === undefined ? BOTH : known ? YES : NO;
@@ -66,9 +67,9 @@ function choices(known: boolean | undefined): readonly boolean[] {
 export function compileMatching(matching: PathMatching = {}): CompiledMatching {
   const decode = matching.decodesPath === undefined ? (["raw", "segments", "whole"] as const) : matching.decodesPath ? (["segments"] as const) : (["raw"] as const);
   const flags = [matching.caseSensitive, matching.strictTrailingSlash, matching.decodesPath, matching.mergesSlashes, matching.resolvesDotSegments, matching.semicolonEndsPath];
-  return Object.freeze({
+  return freeze({
     cut: choices(matching.semicolonEndsPath),
-    decode: Object.freeze([...decode]),
+    decode: freeze([...decode]),
     merge: choices(matching.mergesSlashes),
     dots: choices(matching.resolvesDotSegments),
     // caseSensitive and strictTrailingSlash say when *not* to fold or trim.

@@ -3,6 +3,7 @@ import type { RequestView } from "../request.ts";
 import { compileCors, type CompiledCors } from "./compile.ts";
 import { createPlanCache, decideCors, reportRefusal, type CorsPlan, type PlanCache } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
+import { freeze } from "../internal/freeze.ts";
 
 const POLICY = Symbol.for("crossgate.cors-policy");
 
@@ -77,7 +78,7 @@ class Policy implements CorsPolicy {
  * const policy = createCorsPolicy({ origins: ["https://app.example.com"], credentials: true });
  */
 export function createCorsPolicy(options: CorsOptions): CorsPolicy {
-  return Object.freeze(new Policy(compileState(options)));
+  return freeze(new Policy(compileState(options)));
 }
 
 /**

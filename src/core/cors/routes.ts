@@ -10,6 +10,7 @@ import type { CorsPlan } from "./decide.ts";
 import type { CorsOptions } from "./options.ts";
 import { compileMatching, FOLD, keyOf, pathReadings, singleVariant, TRIM, trimSlash, type CompiledMatching, type PathMatching, type PathReading } from "./path-matching.ts";
 import { isCorsPolicy, refusalReporter, toCorsPolicy, type CorsPolicy } from "./policy.ts";
+import { freeze } from "../internal/freeze.ts";
 
 export type { PathMatching } from "./path-matching.ts";
 
@@ -63,10 +64,10 @@ export type CorsInput = CorsOptions | CorsPolicy | CorsRoutes | false;
  * The plan for a request CORS does not apply to: no headers, no `Vary`, the app answers it
  * (its preflights included).
  */
-export const CORS_OFF: CorsPlan = Object.freeze({
+export const CORS_OFF: CorsPlan = freeze({
   action: "pass",
   status: 0,
-  headers: Object.freeze([]),
+  headers: freeze([]),
   vary: "",
   verdict: "disabled",
   preflight: false,
@@ -74,13 +75,13 @@ export const CORS_OFF: CorsPlan = Object.freeze({
   detail: undefined,
 });
 
-const OFF: CorsDecider = Object.freeze({ decide: () => CORS_OFF });
+const OFF: CorsDecider = freeze({ decide: () => CORS_OFF });
 
 function uncertain(preflight: boolean): CorsPlan {
-  return Object.freeze({
+  return freeze({
     action: preflight ? "respond" : "pass",
     status: preflight ? 403 : 0,
-    headers: Object.freeze([]),
+    headers: freeze([]),
     vary: "",
     verdict: "refused",
     preflight,
@@ -96,7 +97,7 @@ const UNCERTAIN_REQUEST = /* @__PURE__ */ uncertain(false);
  * preflight gets `403` without CORS headers, any other request no CORS header at all. The answer
  * depends on the path alone, so nothing is added to `Vary`.
  */
-export const ROUTE_UNCERTAIN: CorsDecider = /* @__PURE__ */ Object.freeze({
+export const ROUTE_UNCERTAIN: CorsDecider = /* @__PURE__ */ freeze({
   decide: uncertainPlan,
 });
 
@@ -114,7 +115,7 @@ function uncertainPlan(request: RequestView): CorsPlan {
 export function routeUncertainFor(registered: CorsDecider): CorsDecider {
   const report = refusalReporter(registered);
   if (report === undefined) return ROUTE_UNCERTAIN;
-  return Object.freeze({ decide: (request: RequestView) => report(request, uncertainPlan(request)) });
+  return freeze({ decide: (request: RequestView) => report(request, uncertainPlan(request)) });
 }
 
 interface CompiledRoute {
@@ -163,7 +164,7 @@ export function corsRoutes(routes: readonly CorsRoute[]): CorsRoutes {
   });
   if (issues.length > 0) throw new ConfigError(issues, "CORS routes");
 
-  const table = Object.freeze(compiled);
+  const table = freeze(compiled);
   const strings = routes.map((entry) => (entry as unknown[])[0]).filter((pattern): pattern is string => typeof pattern === "string");
   const patternsTrim = strings.some((pattern) => pattern.length > 1 && pattern.endsWith("/"));
   const patternsFold = strings.some((pattern) => /[A-Z]/.test(pattern.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, "")));
@@ -187,7 +188,7 @@ export function corsRoutes(routes: readonly CorsRoute[]): CorsRoutes {
     return chosen;
   };
   const bind = (matching: CompiledMatching): CorsDecider =>
-    Object.freeze({
+    freeze({
       decide(request: RequestView) {
         const decider = resolve(request.path, matching);
         return decider === undefined ? CORS_OFF : decider.decide(request);
@@ -196,7 +197,7 @@ export function corsRoutes(routes: readonly CorsRoute[]): CorsRoutes {
   const unknown = compileMatching();
   const bound = new Map<string, CorsDecider>();
   const self = bind(unknown);
-  return Object.freeze({
+  return freeze({
     [ROUTES]: true as const,
     policyFor: (path: string, matching?: PathMatching) => resolve(path, matching === undefined ? unknown : compileMatching(matching)),
     withMatching(matching: PathMatching) {

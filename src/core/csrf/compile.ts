@@ -21,6 +21,7 @@ import {
   type CsrfSessionIdReader,
 } from "./options.ts";
 import { djangoTokenFormat, signedTokenFormat, validateTokenFormat, type TokenFormat } from "./token-format.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /**
  * Options built from another configuration source (Django settings, the environment) carry, under
@@ -203,8 +204,8 @@ export function validateCsrf(input: CsrfOptions, issues: IssueCollector): Compil
   if (debug) warnDebugInProduction("csrf", logger);
   if (debug && cors !== undefined) warnAboutCors(cors, headerName, tokens, logger);
 
-  return Object.freeze({
-    options: Object.freeze({ ...input }),
+  return freeze({
+    options: freeze({ ...input }),
     cors,
     trusted,
     trust: { current: { source: cors?.origins, imported, memo: new Map() } },
@@ -237,7 +238,7 @@ function warnAboutCors(cors: CorsPolicy, headerName: string, tokens: boolean, lo
 }
 
 /** The rules every CSRF-trusted origin follows: those of CORS with credentials, without escape hatches. */
-const TRUSTED_ORIGIN_RULES: OriginRules = Object.freeze({
+const TRUSTED_ORIGIN_RULES: OriginRules = freeze({
   option: "trustedOrigins",
   credentials: true,
   allowNull: false,
@@ -362,7 +363,7 @@ function cookieAttributes(
     if (cookie.maxAgeSeconds === null || (Number.isInteger(cookie.maxAgeSeconds) && cookie.maxAgeSeconds >= 0)) maxAgeSeconds = cookie.maxAgeSeconds;
     else issues.add("max-age-invalid", "cookie.maxAgeSeconds", cookie.maxAgeSeconds, "must be a whole number of seconds, 0 or more, or null for a session cookie.", `write cookie.maxAgeSeconds: ${DEFAULT_CSRF_COOKIE_AGE_SECONDS}.`);
   }
-  return Object.freeze({ name: String(name), path: String(path), domain: typeof domain === "string" ? domain : undefined, secure, sameSite, httpOnly, maxAgeSeconds, ...(partitioned ? { partitioned } : {}) });
+  return freeze({ name: String(name), path: String(path), domain: typeof domain === "string" ? domain : undefined, secure, sameSite, httpOnly, maxAgeSeconds, ...(partitioned ? { partitioned } : {}) });
 }
 
 function defaults(): CookieAttributes {

@@ -19,6 +19,7 @@ import {
   type OwnOrigin,
 } from "./request.ts";
 import { constantTimeEqual, maskSecret } from "./token.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** A response header crossgate sets: `[name, value]`. */
 export type CsrfHeader = readonly [name: string, value: string];
@@ -69,7 +70,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "TR
 const MAX_VERIFIED_COOKIES = 8;
 
 const passing = (verdict: CsrfVerdict): CsrfDecision =>
-  Object.freeze({ action: "pass", verdict, code: undefined, reason: undefined, response: undefined });
+  freeze({ action: "pass", verdict, code: undefined, reason: undefined, response: undefined });
 const SAFE = passing("safe-method");
 const EXEMPT = passing("exempt");
 const SAME_ORIGIN = passing("same-origin");
@@ -271,9 +272,9 @@ export async function issueToken(
   const cookie = kept ?? (await format.newCookie(sessionId));
   const token = maskSecret(format.cookieSecret(cookie));
   const setCookie = kept === undefined || format.renewsKeptCookie ? [["Set-Cookie", serializeCookie(compiled.cookie, cookie)] as const] : [];
-  return Object.freeze({
+  return freeze({
     token,
-    headers: Object.freeze([
+    headers: freeze([
       ...setCookie,
       [compiled.headerName, token] as const,
       ["Cache-Control", "no-store"] as const,
@@ -289,9 +290,9 @@ export async function tokenResponse(compiled: CompiledCsrf, request: CsrfRequest
     const hint = exposureHint(compiled, request);
     if (hint !== "") compiled.logger.warn(`crossgate csrf: token endpoint ${request.path} answered a cross-origin request.${hint}`);
   }
-  return Object.freeze({
+  return freeze({
     status: 200,
-    headers: Object.freeze([["Content-Type", "application/json; charset=utf-8"] as const, ...issued.headers]),
+    headers: freeze([["Content-Type", "application/json; charset=utf-8"] as const, ...issued.headers]),
     body: JSON.stringify({ csrfToken: issued.token }),
   });
 }
@@ -320,14 +321,14 @@ function refuse(
   const body = json
     ? JSON.stringify({ error: "csrf_failed", reason })
     : `${status === 413 ? "Content Too Large" : "Forbidden"} (CSRF verification failed. Request aborted.)\n\nReason: ${reason}\n`;
-  return Object.freeze({
+  return freeze({
     action: "respond",
     verdict: "refused",
     code,
     reason,
-    response: Object.freeze({
+    response: freeze({
       status,
-      headers: Object.freeze([
+      headers: freeze([
         ["Content-Type", json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8"] as const,
         ["Cache-Control", "no-store"] as const,
         ["X-Content-Type-Options", "nosniff"] as const,

@@ -3,6 +3,7 @@ import type { CorsPolicy } from "../cors/policy.ts";
 import type { CsrfRefusalEvent, RefusalListener } from "../refusal.ts";
 import type { RequestView } from "../request.ts";
 import type { CsrfTokenFormat } from "./token-format.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /**
  * Returns the identifier of the request's session, to bind CSRF tokens to it. `request.raw` is the
@@ -191,7 +192,7 @@ export const DEFAULT_MAX_FORM_BYTES = 1 << 20;
 /** The shortest `secret` accepted. */
 export const MIN_CSRF_SECRET_LENGTH = 32;
 
-export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
+export const CSRF_OPTION_NAMES: readonly string[] = freeze([
   "cors",
   "trustedOrigins",
   "secret",
@@ -211,4 +212,4 @@ export const CSRF_OPTION_NAMES: readonly string[] = Object.freeze([
   "logger",
 ]);
 
-export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = Object.freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds", "masked", "partitioned"]);
+export const CSRF_COOKIE_OPTION_NAMES: readonly string[] = freeze(["name", "path", "domain", "secure", "sameSite", "httpOnly", "maxAgeSeconds", "masked", "partitioned"]);

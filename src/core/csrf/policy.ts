@@ -3,6 +3,7 @@ import { decideCsrf, issueToken, tokenResponse, type CsrfDecision, type CsrfResp
 import type { CsrfOptions } from "./options.ts";
 import { notifyRefusal, refusalEvent, type CsrfRefusalEvent, type RefusalListener } from "../refusal.ts";
 import type { CsrfRequest } from "./request.ts";
+import { freeze } from "../internal/freeze.ts";
 
 const POLICY = Symbol.for("crossgate.csrf-policy");
 
@@ -41,7 +42,7 @@ export interface CsrfPolicy {
  */
 export function createCsrfPolicy(options: CsrfOptions): CsrfPolicy {
   const compiled: CompiledCsrf = compileCsrf(options);
-  return Object.freeze({
+  return freeze({
     [POLICY]: true as const,
     decide: compiled.onRefusal === undefined ? (request: CsrfRequest) => decideCsrf(compiled, request) : reportingRefusals(compiled, compiled.onRefusal),
     issueToken: (request: CsrfRequest, issueOptions?: IssueTokenOptions) => issueToken(compiled, request, issueOptions),

@@ -13,9 +13,10 @@ import { booleanOption } from "../internal/option-checks.ts";
 import { nearestName } from "../internal/suggest.ts";
 import type { CsrfOptions } from "./options.ts";
 import { createTokenSigner, MASKED_LENGTH, maskSecret, randomChars, SECRET_LENGTH, tokenFormatProblem, unmaskToken, type TokenFormatProblem } from "./token.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** The token formats `tokenFormat` accepts. */
-export const CSRF_TOKEN_FORMATS = Object.freeze(["signed", "django"] as const);
+export const CSRF_TOKEN_FORMATS = freeze(["signed", "django"] as const);
 export type CsrfTokenFormat = (typeof CSRF_TOKEN_FORMATS)[number];
 
 /** Django's `CSRF_SECRET_LENGTH`. */
@@ -47,13 +48,13 @@ export interface TokenFormat {
   readonly renewsKeptCookie: boolean;
 }
 
-const SIGNED_COOKIE_LENGTHS: readonly number[] = Object.freeze([SECRET_LENGTH]);
-const SIGNED_TOKEN_LENGTHS: readonly number[] = Object.freeze([SECRET_LENGTH, MASKED_LENGTH]);
+const SIGNED_COOKIE_LENGTHS: readonly number[] = freeze([SECRET_LENGTH]);
+const SIGNED_TOKEN_LENGTHS: readonly number[] = freeze([SECRET_LENGTH, MASKED_LENGTH]);
 
 /** crossgate's signed, session-bound format. */
 export function signedTokenFormat(secret: string, fallbacks: readonly string[]): TokenFormat {
   const signer = createTokenSigner(secret, fallbacks);
-  return Object.freeze({
+  return freeze({
     name: "signed",
     cookieProblem: (value: string) => tokenFormatProblem(value, SIGNED_COOKIE_LENGTHS),
     tokenProblem: (value: string) => tokenFormatProblem(value, SIGNED_TOKEN_LENGTHS),
@@ -66,7 +67,7 @@ export function signedTokenFormat(secret: string, fallbacks: readonly string[]):
   } satisfies TokenFormat);
 }
 
-const DJANGO_LENGTHS: readonly number[] = Object.freeze([DJANGO_SECRET_LENGTH, DJANGO_TOKEN_LENGTH]);
+const DJANGO_LENGTHS: readonly number[] = freeze([DJANGO_SECRET_LENGTH, DJANGO_TOKEN_LENGTH]);
 
 /** Django's `_check_token_format`: 32 or 64 characters of `[A-Za-z0-9]`, for the cookie and the token alike. */
 function djangoProblem(value: string): TokenFormatProblem | undefined {
@@ -83,7 +84,7 @@ function djangoSecret(value: string): string {
  * token, `_get_new_csrf_token`); otherwise as Django >= 4.1 does (the 32-character secret).
  */
 export function djangoTokenFormat(maskedCookie: boolean): TokenFormat {
-  return Object.freeze({
+  return freeze({
     name: "django",
     cookieProblem: djangoProblem,
     tokenProblem: djangoProblem,

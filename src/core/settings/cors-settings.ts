@@ -2,9 +2,10 @@ import { ConfigError, IssueCollector, markWarningsLogged, type ConfigIssue, type
 import { compileCors } from "../cors/compile.ts";
 import { DEFAULT_METHODS, DEFAULT_REQUEST_HEADERS, type CorsOptions } from "../cors/options.ts";
 import { nearestName } from "../internal/suggest.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** django-cors-headers' setting names, current and legacy. */
-export const CORS_SETTING_NAMES: readonly string[] = Object.freeze([
+export const CORS_SETTING_NAMES: readonly string[] = freeze([
   "CORS_ALLOWED_ORIGINS",
   "CORS_ALLOWED_ORIGIN_REGEXES",
   "CORS_ALLOW_ALL_ORIGINS",

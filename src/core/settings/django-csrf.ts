@@ -5,9 +5,10 @@ import { CSRF_TOKEN_FORMATS, type CsrfTokenFormat } from "../csrf/token-format.t
 import type { CorsOptions } from "../cors/options.ts";
 import { nearestName } from "../internal/suggest.ts";
 import type { SettingsReader } from "./cors-settings.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** Django's CSRF setting names crossgate reads (plus `SECRET_KEY` and `SECRET_KEY_FALLBACKS`). */
-export const CSRF_SETTING_NAMES: readonly string[] = Object.freeze([
+export const CSRF_SETTING_NAMES: readonly string[] = freeze([
   "CSRF_TRUSTED_ORIGINS",
   "CSRF_COOKIE_NAME",
   "CSRF_HEADER_NAME",
@@ -26,10 +27,10 @@ export const CSRF_SETTING_NAMES: readonly string[] = Object.freeze([
 ]);
 
 /** crossgate's own CSRF settings, for what Django has no setting for. */
-export const CROSSGATE_CSRF_SETTING_NAMES: readonly string[] = Object.freeze(["CROSSGATE_CSRF_TOKEN_FORMAT"]);
+export const CROSSGATE_CSRF_SETTING_NAMES: readonly string[] = freeze(["CROSSGATE_CSRF_TOKEN_FORMAT"]);
 
 /** Which setting each crossgate option comes from, for error messages. */
-const OPTION_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
+const OPTION_SETTINGS: Readonly<Record<string, string>> = freeze({
   secret: "SECRET_KEY",
   secretFallbacks: "SECRET_KEY_FALLBACKS",
   trustedOrigins: "CSRF_TRUSTED_ORIGINS",

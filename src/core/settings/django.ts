@@ -3,6 +3,7 @@ import type { CorsOptions } from "../cors/options.ts";
 import type { CsrfOptions } from "../csrf/options.ts";
 import { corsOptionsFromSettings, type SettingsReader } from "./cors-settings.ts";
 import { csrfOptionsFromSettings } from "./django-csrf.ts";
+import { freeze } from "../internal/freeze.ts";
 
 /** What crossgate builds from a settings source: options for each guard. */
 export interface CrossgateSettings {
@@ -48,7 +49,7 @@ export function fromDjangoSettings(settings: Readonly<Record<string, unknown>>, 
 
 /** The result of a settings reader, its warnings logged once to the CORS logger. */
 export function settingsResult(source: object, cors: CorsOptions, csrf: CsrfOptions, issues: IssueCollector, extras: SettingsExtras): CrossgateSettings {
-  const warnings = Object.freeze([...issues.warnings]);
+  const warnings = freeze([...issues.warnings]);
   const logger = extras.cors?.logger ?? console;
   logWarningsOnce(source, warnings, logger);
   return { cors, csrf, warnings };
