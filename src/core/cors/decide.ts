@@ -185,7 +185,7 @@ function refuseAgain(compiled: CompiledCors, cache: PlanCache, request: RequestV
   const usual = preflight
     ? (known.preflight ??= refusalPlan(compiled, cache, true, known.refused!, undefined))
     : (known.actual ??= refusalPlan(compiled, cache, false, known.refused!, undefined));
-  return compiled.watchRefusals ? reportRefusal(compiled, cache, request, usual) : usual;
+  return reportRefusal(compiled, cache, request, usual);
 }
 
 function askCallback(
@@ -311,16 +311,17 @@ function refuse(
   detail: string | undefined,
   allowedOrigin?: string,
 ): CorsPlan {
-  if (!compiled.watchRefusals) return refusalPlan(compiled, cache, preflight, reason, detail);
   return reportRefusal(compiled, cache, request, refusalPlan(compiled, cache, preflight, reason, detail), allowedOrigin);
 }
 
 /**
- * A refusal under `debug` or `onRefusal` (`compiled.watchRefusals`): the debug answer or the usual
- * one, then the listener, told once the plan is made (it never changes it; see notifyRefusal).
- * Also reports refusals made for the policy outside it (`route-uncertain`, see routeUncertainFor).
+ * A refusal as the policy answers it: the usual plan, unless `debug` or `onRefusal` watch refusals
+ * (`compiled.watchRefusals`); then the debug answer or the usual one, and the listener, told once
+ * the plan is made (it never changes it; see notifyRefusal). Also reports refusals made for the
+ * policy outside it (`route-uncertain`, see routeUncertainFor).
  */
 export function reportRefusal(compiled: CompiledCors, cache: PlanCache, request: RequestView, usual: CorsPlan, allowedOrigin?: string): CorsPlan {
+  if (!compiled.watchRefusals) return usual;
   const refusal = compiled.debug ? debugRefusal(compiled, cache, request, usual, allowedOrigin) : usual;
   if (compiled.onRefusal !== undefined) notifyRefusal(compiled.onRefusal, refusalEvent("cors", usual.reason!, request, usual.preflight, usual.detail), compiled.logger);
   return refusal;

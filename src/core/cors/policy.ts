@@ -57,7 +57,7 @@ class Policy implements CorsPolicy {
     // Read at each refusal, so a reconfigure that turns debug or onRefusal on or off counts.
     reporters.set(this, (request, refusal) => {
       const current = this.#state;
-      return current.compiled.watchRefusals ? reportRefusal(current.compiled, current.cache, request, refusal) : refusal;
+      return reportRefusal(current.compiled, current.cache, request, refusal);
     });
   }
   get [POLICY](): true {

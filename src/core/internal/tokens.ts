@@ -174,7 +174,7 @@ const TOKEN = 2;
 const CAPITAL = 3;
 const COMMA = 4;
 const KIND = new Uint8Array(128);
-for (let code = 0; code < 128; code++) if (TCHAR[code] === 1) KIND[code] = code >= 0x41 && code <= 0x5a ? CAPITAL : TOKEN;
+for (let code = 0; code < 128; code++) if (TCHAR[code] === 1) KIND[code] = isCapital(code) ? CAPITAL : TOKEN;
 KIND[0x20] = KIND[0x09] = BLANK;
 KIND[0x2c] = COMMA;
 
