@@ -172,6 +172,20 @@ describe("firstRefusedInList", () => {
     expect(firstRefusedInList(run, `${"Content-Type ,".repeat(292)}x-evil`, accept)).toBe("x-evil");
   });
 
+  it("refuses a hostile list for its first element, read in whatever form it comes", () => {
+    const run = allowedHeaderRun(["content-type", "accept-language"], false, false);
+    const accept = (name: string) => name === "content-type" || name === "accept-language";
+    // The first element alone decides: a plain name (the short reading) or any other form.
+    expect(firstRefusedInList(run, "a,".repeat(2_000), accept)).toBe("a");
+    expect(firstRefusedInList(run, `a${",a".repeat(2_000)}`, accept)).toBe("a");
+    expect(firstRefusedInList(run, "a ,".repeat(1_000), accept)).toBe("a");
+    expect(firstRefusedInList(run, "A,".repeat(2_000), accept)).toBe("a");
+    expect(firstRefusedInList(run, "a@,".repeat(1_000), accept)).toBe("\0malformed");
+    // An allowed first element is read again with the rest, by the general reading.
+    expect(firstRefusedInList(run, `content-type,${"a,".repeat(2_000)}`, accept)).toBe("a");
+    expect(firstRefusedInList(run, `accept-language,content-type`, accept)).toBe("");
+  });
+
   describe("an element longer than every allowed name", () => {
     const run = allowedHeaderRun(["content-type", "x-request-id"], false, false);
     const accept = (name: string) => name === "content-type" || name === "x-request-id";

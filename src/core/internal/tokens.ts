@@ -340,6 +340,25 @@ function isBlankOrComma(code: number): boolean {
  * every allowed name is refused once that much of it is read (see allowedHeaderRun's `tooLong`).
  */
 export function firstRefusedInList(run: AllowedHeaderRun, value: string, accept: (name: string) => boolean): string {
+  const refused = refusedFirstName(value, accept);
+  if (refused !== undefined) return refused;
   const allowedUpTo = allowedHeaderRunEnd(run, value);
   return allowedUpTo === value.length ? "" : firstRefusedHeaderName(value, accept, allowedUpTo, run);
+}
+
+/**
+ * The first element's name when that element is a lower-case name with no blanks, followed by a
+ * comma or the end, and `accept` refuses it; `undefined` otherwise, for the general reading. The
+ * verdict firstRefusedHeaderName gives such a value, at a fraction of the cost: a hostile list
+ * ("a,a,…", RFC 9110 §5.6.1 elements) is refused for its first element, and reading that element
+ * this way starts no pattern and none of the scanner's general cases (about 340 instructions less
+ * a preflight).
+ */
+function refusedFirstName(value: string, accept: (name: string) => boolean): string | undefined {
+  const length = value.length;
+  let end = 0;
+  for (let code = value.charCodeAt(0); end < length && code < 128 && KIND[code] === TOKEN && end <= MAX_NAMED_HEADER_LENGTH; code = value.charCodeAt(++end));
+  if (end === 0 || end > MAX_NAMED_HEADER_LENGTH || (end < length && value.charCodeAt(end) !== 0x2c)) return undefined;
+  const name = value.slice(0, end);
+  return accept(name) ? undefined : name;
 }
